@@ -1,0 +1,49 @@
+package io.datacascade.core;
+
+/**
+ * What a {@link Source} uses to hand records to its pipeline. Only the source's own thread may
+ * call it.
+ *
+ * @param <T> the record type
+ */
+public interface SourceContext<T> {
+
+    /**
+     * Puts a record into the pipeline, waiting while the ring is full (backpressure), and returns
+     * its sequence number. Sequences grow strictly per source; {@link Source#onDurable} reports
+     * them back once the record is durable in every sink.
+     *
+     * @throws NullPointerException if {@code record} is null
+     * @throws IllegalStateException if the pipeline is stopping and will take no more records
+     */
+    long emit(T record);
+
+    /**
+     * Like {@link #emit(Object)}, and attaches {@code origin} (for example a topic, partition and
+     * offset) that dead letters and error messages of this record will name.
+     */
+    long emit(T record, Object origin);
+
+    /**
+     * Puts a record into the pipeline only if there is room now; returns its sequence, or -1 when
+     * the ring is full. Sources that must keep a session alive while the pipeline is behind (the
+     * Kafka source pauses its partitions) use this instead of waiting in {@link #emit}.
+     */
+    long tryEmit(T record, Object origin);
+
+    /** Free slots in the ring right now; a hint for sources that batch. */
+    long remainingCapacity();
+
+    /**
+     * The pipeline's clock in epoch milliseconds: wall-clock time in a running pipeline, virtual
+     * time under {@code PipelineTestDriver}. Sources that pace or timestamp records use it so
+     * tests stay deterministic.
+     */
+    long currentTimeMillis();
+
+    /** The pipeline's name, for thread names, logs and metrics. */
+    String pipelineName();
+
+    /** Whether the pipeline has asked its sources to stop; long polls should return early. */
+    boolean isStopping();
+}

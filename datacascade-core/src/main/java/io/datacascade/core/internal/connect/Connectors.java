@@ -1,0 +1,89 @@
+package io.datacascade.core.internal.connect;
+
+import io.datacascade.core.ConnectorProvider;
+import io.datacascade.core.Point;
+import io.datacascade.core.Sink;
+import io.datacascade.core.Source;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/** The plug-in registry: {@link ConnectorProvider}s found by {@link ServiceLoader}, keyed by scheme. */
+public final class Connectors {
+    private Connectors() {
+    }
+
+    public static Source<Point> source(String uri) {
+        return create(uri, "source", ConnectorProvider::createSource);
+    }
+
+    public static Sink<Point> sink(String uri) {
+        return create(uri, "sink", ConnectorProvider::createSink);
+    }
+
+    public static Set<String> schemes() {
+        return providers().keySet();
+    }
+
+    private static <R> R create(String text, String kind, BiFunction<ConnectorProvider, URI, R> factory) {
+        if (text == null) {
+            throw new NullPointerException(kind + " uri can't be null");
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid " + kind + " uri '" + text + "': " + e.getMessage(), e);
+        }
+        if (uri.getScheme() == null) {
+            throw new IllegalArgumentException("invalid " + kind + " uri '" + text
+                    + "': it needs a scheme such as sim:// or memory://; known schemes: " + schemes());
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        ConnectorProvider provider = providers().get(scheme);
+        if (provider == null) {
+            throw new IllegalArgumentException("no connector for scheme '" + scheme + "' in " + kind + " uri '" + text
+                    + "'; known schemes: " + schemes() + ". Is the module that provides it on the classpath?");
+        }
+        R created = factory.apply(provider, uri);
+        if (created == null) {
+            throw new IllegalStateException("connector " + provider.getClass().getName() + " returned a null " + kind
+                    + " for '" + text + "'");
+        }
+        return created;
+    }
+
+    private static Map<String, ConnectorProvider> providers() {
+        Map<String, ConnectorProvider> byScheme = new TreeMap<>();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = Connectors.class.getClassLoader();
+        }
+        addAll(ServiceLoader.load(ConnectorProvider.class, loader), byScheme);
+        if (loader != Connectors.class.getClassLoader()) {
+            addAll(ServiceLoader.load(ConnectorProvider.class, Connectors.class.getClassLoader()), byScheme);
+        }
+        return byScheme;
+    }
+
+    private static void addAll(ServiceLoader<ConnectorProvider> loader, Map<String, ConnectorProvider> into) {
+        try {
+            for (ConnectorProvider p : loader) {
+                String scheme = p.scheme().toLowerCase(Locale.ROOT);
+                ConnectorProvider existing = into.putIfAbsent(scheme, p);
+                if (existing != null && existing.getClass() != p.getClass()) {
+                    throw new IllegalStateException("two connectors claim scheme '" + scheme + "': "
+                            + existing.getClass().getName() + " and " + p.getClass().getName());
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("a connector plug-in could not be loaded: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.datacascade.core.internal.engine;
+
+import io.datacascade.core.Batch;
+import io.datacascade.core.DeadLetter;
+import io.datacascade.core.ErrorPolicy;
+import io.datacascade.core.PipelineException;
+import io.datacascade.core.PipelineMetrics;
+import io.datacascade.core.Sink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The processing half of a pipeline, independent of threads: stages as a linked chain of
+ * {@link Node}s, the output batch, the sinks and dead-letter sinks and the {@link AckTracker}.
+ * {@link RingPipeline} drives it from its processor thread; the test driver drives it from the
+ * test's thread. Not thread-safe: one driving thread at a time.
+ */
+public final class Chain {
+    private static final int MAX_RECORD_TEXT = 200;
+
+    private final String pipeline;
+    private final ErrorPolicy defaultPolicy;
+    private final LongSupplier clock;
+    private final Node head;
+    private final List<Node> stages = new ArrayList<>();
+    private final Node.OutputNode tail;
+    private final BatchBuffer<Object> output;
+    private final SinkRunner[] sinks;
+    private final SinkRunner[] deadLetterSinks;
+    private final BatchBuffer<Object>[] deadLetterBuffers;
+    private final Map<Sink<?>, Integer> deadLetterIndex = new IdentityHashMap<>();
+    private final AckTracker tracker;
+    private final Counter deadLettered = new Counter();
+
+    private long currentSequence = -1;
+    private Object currentOrigin;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Chain(PipelineDefinition<?> definition, LongSupplier clock, Consumer<Throwable> asyncFailure) {
+        this.pipeline = definition.name();
+        this.defaultPolicy = definition.errorPolicy();
+        this.clock = clock;
+        this.output = new BatchBuffer<>(definition.maxBatchSize());
+        this.tail = new Node.OutputNode(this, output);
+
+        List<Sink<?>> dlq = new ArrayList<>();
+        collectDeadLetterSink(defaultPolicy, dlq);
+        for (StageSpec spec : definition.stages()) {
+            collectDeadLetterSink(spec.policy(), dlq);
+        }
+        int sinkCount = definition.sinks().size();
+        this.tracker = new AckTracker(sinkCount + dlq.size());
+        this.sinks = new SinkRunner[sinkCount];
+        for (int i = 0; i < sinkCount; i++) {
+            Sink<?> sink = definition.sinks().get(i);
+            sinks[i] = new SinkRunner(sink, SinkRunner.nameOf(sink, "sink", i + 1), i, tracker, pipeline, asyncFailure);
+        }
+        this.deadLetterSinks = new SinkRunner[dlq.size()];
+        this.deadLetterBuffers = new BatchBuffer[dlq.size()];
+        for (int i = 0; i < dlq.size(); i++) {
+            Sink<?> sink = dlq.get(i);
+            deadLetterSinks[i] = new SinkRunner(sink, SinkRunner.nameOf(sink, "dead-letter-sink", i + 1), sinkCount + i,
+                    tracker, pipeline, asyncFailure);
+            deadLetterBuffers[i] = new BatchBuffer<>(16);
+        }
+
+        Node previous = null;
+        Node first = tail;
+        for (StageSpec spec : definition.stages()) {
+            ErrorPolicy policy = spec.policy() != null ? spec.policy() : defaultPolicy;
+            Node node = switch (spec.kind()) {
+                case MAP -> new Node.MapNode(spec.name(), policy, this, spec.function());
+                case FILTER -> new Node.FilterNode(spec.name(), policy, this, spec.function());
+                case FLAT_MAP -> new Node.FlatMapNode(spec.name(), policy, this, spec.function());
+                case PEEK -> new Node.PeekNode(spec.name(), policy, this, spec.function());
+            };
+            stages.add(node);
+            if (previous == null) {
+                first = node;
+            } else {
+                previous.next = node;
+            }
+            previous = node;
+        }
+        if (previous != null) {
+            previous.next = tail;
+        }
+        this.head = first;
+    }
+
+    private void collectDeadLetterSink(ErrorPolicy policy, List<Sink<?>> into) {
+        if (policy != null && policy.action() == ErrorPolicy.Action.DEAD_LETTER) {
+            Sink<?> sink = policy.deadLetterSink();
+            if (!deadLetterIndex.containsKey(sink)) {
+                deadLetterIndex.put(sink, into.size());
+                into.add(sink);
+            }
+        }
+    }
+
+    /** Opens every sink; on the driving thread. */
+    void open() throws Exception {
+        for (SinkRunner r : sinks) {
+            r.sink.open(r);
+        }
+        for (SinkRunner r : deadLetterSinks) {
+            r.sink.open(r);
+        }
+    }
+
+    /**
+     * Runs one source record through the stages into the output batch.
+     *
+     * @throws PipelineException when a stage with the fail policy throws
+     */
+    void process(Object item, long sequence, Object origin) {
+        currentSequence = sequence;
+        currentOrigin = origin;
+        head.accept(item);
+    }
+
+    /** Records collected since the last {@link #completeBatch}. */
+    int pending() {
+        return output.size();
+    }
+
+    /**
+     * Hands the collected results, and any dead letters, to the sinks as a batch completing
+     * {@code sequence}, then empties the buffers.
+     *
+     * @throws PipelineException when a sink fails and the policy is fail, or a dead-letter sink fails
+     */
+    void completeBatch(long sequence) throws Exception {
+        output.seal(sequence);
+        try {
+            for (SinkRunner r : sinks) {
+                if (output.isEmpty() && !r.reportsDurability) {
+                    r.skip(sequence);
+                    continue;
+                }
+                try {
+                    r.write(output);
+                } catch (Exception e) {
+                    sinkFailed(r, output, e);
+                }
+            }
+        } finally {
+            output.clear();
+        }
+        for (int i = 0; i < deadLetterSinks.length; i++) {
+            SinkRunner r = deadLetterSinks[i];
+            BatchBuffer<Object> letters = deadLetterBuffers[i];
+            letters.seal(sequence);
+            try {
+                if (letters.isEmpty() && !r.reportsDurability) {
+                    r.skip(sequence);
+                } else {
+                    r.write(letters);
+                }
+            } catch (Exception e) {
+                throw new PipelineException("dead-letter sink '" + r.name + "' of pipeline '" + pipeline
+                        + "' failed to write " + letters.size() + " dead letter(s): " + e, e);
+            } finally {
+                letters.clear();
+            }
+        }
+    }
+
+    private void sinkFailed(SinkRunner r, Batch<Object> batch, Exception e) {
+        r.errors.add(batch.size());
+        String reason = "sink '" + r.name + "' failed: " + e;
+        if (r.reportsDurability || defaultPolicy.action() == ErrorPolicy.Action.FAIL) {
+            throw new PipelineException(reason + " (pipeline '" + pipeline + "', batch of " + batch.size()
+                    + " record(s) up to sequence " + batch.sequence() + ")", e);
+        }
+        if (defaultPolicy.action() == ErrorPolicy.Action.DEAD_LETTER) {
+            int slot = deadLetterIndex.get(defaultPolicy.deadLetterSink());
+            for (int i = 0; i < batch.size(); i++) {
+                deadLetterBuffers[slot].add(new DeadLetter(pipeline, r.name, batch.get(i), null, reason, e,
+                        batch.sequence(), clock.getAsLong()));
+                deadLettered.increment();
+            }
+        }
+        r.skip(batch.sequence());
+    }
+
+    /** Applies the stage's error policy to a record it failed on. */
+    void stageFailed(Node node, Object item, String reason, Throwable error) {
+        node.errors.increment();
+        switch (node.policy.action()) {
+            case SKIP -> {
+            }
+            case DEAD_LETTER -> {
+                int slot = deadLetterIndex.get(node.policy.deadLetterSink());
+                deadLetterBuffers[slot].add(new DeadLetter(pipeline, node.name, item, currentOrigin, reason, error,
+                        currentSequence, clock.getAsLong()));
+                deadLettered.increment();
+            }
+            case FAIL -> throw new PipelineException("stage '" + node.name + "' of pipeline '" + pipeline
+                    + "' failed on record " + describe(item) + " (sequence " + currentSequence
+                    + (currentOrigin != null ? ", from " + currentOrigin : "") + "): " + reason, error);
+        }
+    }
+
+    private static String describe(Object item) {
+        String text = String.valueOf(item);
+        return text.length() <= MAX_RECORD_TEXT ? text : text.substring(0, MAX_RECORD_TEXT) + "...";
+    }
+
+    /** Flushes every sink within {@code timeout}; true if all confirmed in time. */
+    boolean flush(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (SinkRunner r : allSinks()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            all &= r.sink.flush(left);
+        }
+        return all;
+    }
+
+    /** Closes every sink, collecting failures as suppressed exceptions of the first. */
+    void close() throws Exception {
+        Exception first = null;
+        for (SinkRunner r : allSinks()) {
+            try {
+                r.sink.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private List<SinkRunner> allSinks() {
+        List<SinkRunner> all = new ArrayList<>(List.of(sinks));
+        all.addAll(List.of(deadLetterSinks));
+        return all;
+    }
+
+    /** The durable point: highest sequence every sink has made durable. */
+    long durable() {
+        return tracker.durable();
+    }
+
+    long eventsOut() {
+        return tail.in.get();
+    }
+
+    long errors() {
+        long n = 0;
+        for (Node s : stages) {
+            n += s.errors.get();
+        }
+        for (SinkRunner r : sinks) {
+            n += r.errors.get();
+        }
+        return n;
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    List<PipelineMetrics.StageMetrics> stageMetrics() {
+        List<PipelineMetrics.StageMetrics> list = new ArrayList<>(stages.size());
+        for (Node s : stages) {
+            list.add(new PipelineMetrics.StageMetrics(s.name, s.in.get(), s.out.get(), s.errors.get()));
+        }
+        return list;
+    }
+}

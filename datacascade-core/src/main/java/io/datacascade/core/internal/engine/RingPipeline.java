@@ -1,0 +1,356 @@
+package io.datacascade.core.internal.engine;
+
+import io.datacascade.core.Pipeline;
+import io.datacascade.core.PipelineException;
+import io.datacascade.core.PipelineListener;
+import io.datacascade.core.PipelineMetrics;
+import io.datacascade.core.PipelineState;
+import io.datacascade.core.Source;
+import io.datacascade.core.internal.ring.RingBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threaded runtime of a pipeline: one thread per source publishing into the ring, one
+ * processor thread running the {@link Chain} over batches read from the ring.
+ *
+ * <p>Shutdown, whatever started it (close, every source ending, a failure): sources stop
+ * emitting; the processor drains the ring (unless it failed itself), flushes the sinks and
+ * releases the {@code flushed} latch; each source thread, still alive and waiting for that, takes
+ * the final durable point, acknowledges it and closes its source, so every source method runs on
+ * the source's own thread; last, the processor closes the sinks and sets the terminal state.
+ */
+public final class RingPipeline<T> implements Pipeline<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(RingPipeline.class);
+    private static final long PROCESSOR_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long SOURCE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final PipelineDefinition<T> definition;
+    private final RingBuffer<Slot> ring;
+    private final Chain chain;
+    private final List<SourceRunner<?>> sources = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.CREATED);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger activeEmitters;
+    private final CountDownLatch flushed = new CountDownLatch(1);
+    private final CountDownLatch sourcesClosed;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean closeRequested;
+    private volatile long shutdownDeadline;
+    private volatile Runnable meters;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public RingPipeline(PipelineDefinition<T> definition) {
+        this.definition = definition;
+        int sourceCount = definition.sources().size();
+        this.ring = sourceCount == 1
+                ? RingBuffer.singleProducer(Slot::new, definition.ringSize(), definition.waitStrategy())
+                : RingBuffer.multiProducer(Slot::new, definition.ringSize(), definition.waitStrategy());
+        this.chain = new Chain(definition, System::currentTimeMillis, this::fail);
+        for (int i = 0; i < sourceCount; i++) {
+            Source<?> source = definition.sources().get(i);
+            sources.add(new SourceRunner(source, sourceName(source, i), ring, this));
+        }
+        this.activeEmitters = new AtomicInteger(sourceCount);
+        this.sourcesClosed = new CountDownLatch(sourceCount);
+    }
+
+    private static String sourceName(Source<?> source, int index) {
+        String text = source.toString();
+        String identity = source.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(source));
+        return text != null && !text.equals(identity) && !text.contains("$$Lambda") && text.length() <= 80
+                ? text : "source#" + (index + 1);
+    }
+
+    /** What the builder recorded; the test driver runs it without threads. */
+    public PipelineDefinition<T> definition() {
+        return definition;
+    }
+
+    @Override
+    public String name() {
+        return definition.name();
+    }
+
+    @Override
+    public void start() {
+        if (!transition(PipelineState.CREATED, PipelineState.RUNNING)) {
+            throw new IllegalStateException("pipeline '" + name() + "' can only be started once; it is " + state.get());
+        }
+        meters = MeterSupport.bind(this);
+        Thread processor = new Thread(this::runProcessor, "datacascade-" + name() + "-processor");
+        threads.add(processor);
+        for (int i = 0; i < sources.size(); i++) {
+            SourceRunner<?> runner = sources.get(i);
+            threads.add(new Thread(() -> runSource(runner), "datacascade-" + name() + "-source-" + (i + 1)));
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        LOG.info("Pipeline '{}' started: {} source(s), {} stage(s), {} sink(s), ring of {} slots, {} wait",
+                name(), sources.size(), definition.stages().size(), definition.sinks().size(), ring.capacity(),
+                definition.waitStrategy());
+    }
+
+    private void runProcessor() {
+        long next = 0;
+        try {
+            chain.open();
+            int maxBatch = definition.maxBatchSize();
+            while (true) {
+                long available = ring.waitFor(next, PROCESSOR_IDLE_NANOS);
+                if (available >= next) {
+                    long hi = Math.min(available, next + maxBatch - 1);
+                    processBatch(next, hi);
+                    next = hi + 1;
+                } else if (ring.isHalted() || (activeEmitters.get() == 0 && ring.claimed() < next)) {
+                    break;
+                }
+            }
+        } catch (Throwable t) {
+            fail(t);
+            ring.halt();
+        }
+        endgame();
+    }
+
+    private void processBatch(long lo, long hi) throws Exception {
+        long s = lo;
+        try {
+            for (; s <= hi; s++) {
+                Slot slot = ring.get(s);
+                Object item = slot.item;
+                Object origin = slot.origin;
+                slot.item = null;
+                slot.origin = null;
+                chain.process(item, s, origin);
+            }
+        } catch (RuntimeException e) {
+            // Hand the good records before the failing one to the sinks, so they are not lost.
+            if (s > lo) {
+                try {
+                    chain.completeBatch(s - 1);
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        ring.release(hi);
+        chain.completeBatch(hi);
+    }
+
+    private void endgame() {
+        if (shutdownDeadline == 0) {
+            shutdownDeadline = System.nanoTime() + definition.closeTimeout().toNanos();
+        }
+        try {
+            if (!chain.flush(remaining())) {
+                LOG.warn("Pipeline '{}': sinks did not confirm everything durable within the close timeout {}; "
+                        + "unconfirmed records stay unacknowledged and will be replayed", name(), definition.closeTimeout());
+            }
+        } catch (Throwable t) {
+            fail(new PipelineException("flushing the sinks of pipeline '" + name() + "' failed: " + t, t));
+        }
+        flushed.countDown();
+        try {
+            if (!sourcesClosed.await(remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("Pipeline '{}': sources did not close within the close timeout {}", name(), definition.closeTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            chain.close();
+        } catch (Throwable t) {
+            LOG.warn("Pipeline '{}': closing a sink failed: {}", name(), t.toString(), t);
+        }
+        if (meters != null) {
+            meters.run();
+        }
+        PipelineState end = failure.get() != null ? PipelineState.FAILED
+                : closeRequested ? PipelineState.CLOSED : PipelineState.COMPLETED;
+        PipelineState from = state.getAndSet(end);
+        notifyState(from, end);
+        LOG.info("Pipeline '{}' {}: {} in, {} out, {} errors, {} dead-lettered", name(), end.name().toLowerCase(),
+                eventsIn(), chain.eventsOut(), chain.errors(), chain.deadLettered());
+        terminated.countDown();
+    }
+
+    private Duration remaining() {
+        return Duration.ofNanos(Math.max(0, shutdownDeadline - System.nanoTime()));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void runSource(SourceRunner runner) {
+        Source source = runner.source;
+        long acknowledged = -1;
+        try {
+            source.open(runner);
+            while (!stopping) {
+                acknowledged = deliverDurable(source, acknowledged);
+                Source.Poll poll = source.poll(runner);
+                if (poll == null) {
+                    throw new IllegalStateException("poll() returned null; return MORE, IDLE or END");
+                }
+                if (poll == Source.Poll.END) {
+                    LOG.debug("Pipeline '{}': source '{}' ended", name(), runner.name);
+                    break;
+                }
+                if (poll == Source.Poll.IDLE) {
+                    LockSupport.parkNanos(SOURCE_IDLE_NANOS);
+                }
+            }
+        } catch (Throwable t) {
+            if (!(stopping && t instanceof IllegalStateException && ring.isHalted())) {
+                fail(new PipelineException("source '" + runner.name + "' of pipeline '" + name() + "' failed: " + t, t));
+            }
+        } finally {
+            if (activeEmitters.decrementAndGet() == 0) {
+                ring.alert();
+            }
+            try {
+                while (!flushed.await(10, TimeUnit.MILLISECONDS)) {
+                    acknowledged = deliverDurable(source, acknowledged);
+                }
+                deliverDurable(source, acknowledged);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                fail(new PipelineException("source '" + runner.name + "' of pipeline '" + name()
+                        + "' failed to acknowledge: " + t, t));
+            }
+            try {
+                source.close();
+            } catch (Throwable t) {
+                LOG.warn("Pipeline '{}': closing source '{}' failed: {}", name(), runner.name, t.toString(), t);
+            }
+            sourcesClosed.countDown();
+        }
+    }
+
+    private long deliverDurable(Source<?> source, long acknowledged) throws Exception {
+        long durable = chain.durable();
+        if (durable > acknowledged) {
+            source.onDurable(durable);
+            return durable;
+        }
+        return acknowledged;
+    }
+
+    /** Fails the pipeline with {@code error} (the first failure wins) and starts the shutdown. */
+    void fail(Throwable error) {
+        if (failure.compareAndSet(null, error)) {
+            LOG.error("Pipeline '{}' failed: {}", name(), error.getMessage(), error);
+            for (PipelineListener l : definition.listeners()) {
+                try {
+                    l.onFailure(this, error);
+                } catch (RuntimeException e) {
+                    LOG.warn("Pipeline '{}': listener {} threw on failure: {}", name(), l, e.toString());
+                }
+            }
+        }
+        requestStop();
+    }
+
+    private void requestStop() {
+        if (shutdownDeadline == 0) {
+            shutdownDeadline = System.nanoTime() + definition.closeTimeout().toNanos();
+        }
+        stopping = true;
+        transition(PipelineState.RUNNING, PipelineState.STOPPING);
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    @Override
+    public void close() {
+        if (transition(PipelineState.CREATED, PipelineState.CLOSED)) {
+            terminated.countDown();
+            return;
+        }
+        closeRequested = true;
+        requestStop();
+        if (threads.contains(Thread.currentThread())) {
+            return; // called from our own thread (a listener, a stage): the shutdown goes on without waiting
+        }
+        try {
+            long waitNanos = definition.closeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            if (!terminated.await(waitNanos, TimeUnit.NANOSECONDS)) {
+                long unprocessed = ring.claimed() - ring.consumed();
+                LOG.warn("Pipeline '{}' did not stop within {}; halting with {} record(s) unprocessed (they stay "
+                        + "unacknowledged)", name(), definition.closeTimeout(), unprocessed);
+                ring.halt();
+                threads.forEach(Thread::interrupt);
+                terminated.await(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public PipelineState state() {
+        return state.get();
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private long eventsIn() {
+        long n = 0;
+        for (SourceRunner<?> r : sources) {
+            n += r.emitted.get();
+        }
+        return n;
+    }
+
+    @Override
+    public PipelineMetrics metrics() {
+        return new PipelineMetrics(name(), eventsIn(), chain.eventsOut(), chain.errors(), chain.deadLettered(),
+                chain.durable(), ring.capacity(), ring.remainingCapacity(), chain.stageMetrics());
+    }
+
+    private boolean transition(PipelineState from, PipelineState to) {
+        if (state.compareAndSet(from, to)) {
+            notifyState(from, to);
+            return true;
+        }
+        return false;
+    }
+
+    private void notifyState(PipelineState from, PipelineState to) {
+        for (PipelineListener l : definition.listeners()) {
+            try {
+                l.onStateChange(this, from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("Pipeline '{}': listener {} threw on state change: {}", name(), l, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline[" + name() + ", " + state.get() + "]";
+    }
+}

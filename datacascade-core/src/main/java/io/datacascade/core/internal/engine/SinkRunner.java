@@ -1,0 +1,71 @@
+package io.datacascade.core.internal.engine;
+
+import io.datacascade.core.Batch;
+import io.datacascade.core.PipelineException;
+import io.datacascade.core.Sink;
+import io.datacascade.core.SinkContext;
+import java.util.function.Consumer;
+
+/** A sink in a running pipeline: its name, its slot in the {@link AckTracker}, its error count. */
+final class SinkRunner implements SinkContext {
+    final Sink<Object> sink;
+    final String name;
+    final boolean reportsDurability;
+    private final int index;
+    private final AckTracker tracker;
+    private final String pipeline;
+    private final Consumer<Throwable> failer;
+    final Counter errors = new Counter();
+
+    @SuppressWarnings("unchecked")
+    SinkRunner(Sink<?> sink, String name, int index, AckTracker tracker, String pipeline, Consumer<Throwable> failer) {
+        this.sink = (Sink<Object>) sink;
+        this.name = name;
+        this.index = index;
+        this.tracker = tracker;
+        this.pipeline = pipeline;
+        this.failer = failer;
+        this.reportsDurability = sink.reportsDurability();
+    }
+
+    void write(Batch<Object> batch) throws Exception {
+        sink.write(batch);
+        if (!reportsDurability) {
+            tracker.durable(index, batch.sequence());
+        }
+    }
+
+    /** Marks a batch this sink did not need to see (nothing for it, or handled by the error policy). */
+    void skip(long sequence) {
+        tracker.durable(index, sequence);
+    }
+
+    @Override
+    public void durable(long sequence) {
+        tracker.durable(index, sequence);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        failer.accept(new PipelineException("sink '" + name + "' of pipeline '" + pipeline + "' failed: " + error, error));
+    }
+
+    @Override
+    public String pipelineName() {
+        return pipeline;
+    }
+
+    @Override
+    public String sinkName() {
+        return name;
+    }
+
+    static String nameOf(Sink<?> sink, String role, int position) {
+        String text = sink.toString();
+        String identity = sink.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(sink));
+        if (text != null && !text.equals(identity) && !text.contains("$$Lambda") && text.length() <= 80) {
+            return text;
+        }
+        return role + "#" + position;
+    }
+}

@@ -1,0 +1,216 @@
+package io.datacascade.core.internal.engine;
+
+import io.datacascade.core.PipelineException;
+import io.datacascade.core.PipelineMetrics;
+import io.datacascade.core.Source;
+import io.datacascade.core.SourceContext;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs a pipeline definition on the calling thread, without a ring or threads: the engine of the
+ * public test driver. Records pushed or polled from sources are queued, then processed in order
+ * and handed to the sinks as one batch per push or poll.
+ */
+public final class SynchronousRunner<T> {
+    private final PipelineDefinition<T> definition;
+    private final LongSupplier clock;
+    private final Chain chain;
+    private final List<Context<?>> sources = new ArrayList<>();
+    private final ArrayDeque<Object[]> queue = new ArrayDeque<>();
+    private final AtomicReference<Throwable> asyncFailure = new AtomicReference<>();
+    private long nextSequence;
+    private long emitted;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public SynchronousRunner(PipelineDefinition<T> definition, LongSupplier clock) {
+        this.definition = definition;
+        this.clock = clock;
+        this.chain = new Chain(definition, clock, e -> asyncFailure.compareAndSet(null, e));
+        for (Source<?> s : definition.sources()) {
+            sources.add(new Context(s));
+        }
+    }
+
+    /** Opens the sinks, then the sources. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void open() throws Exception {
+        chain.open();
+        for (Context c : sources) {
+            c.source.open(c);
+        }
+    }
+
+    /** Processes {@code records} as one batch. */
+    public void push(List<? extends T> records) throws Exception {
+        for (T r : records) {
+            Objects.requireNonNull(r, "record can't be null");
+            enqueue(r, null);
+        }
+        drain();
+    }
+
+    /**
+     * Polls every source until none has more to emit at the current time, processing what they
+     * emit; returns whether every source has ended.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public boolean pollSources() throws Exception {
+        boolean allEnded = true;
+        for (Context c : sources) {
+            while (!c.ended) {
+                Source.Poll poll = c.source.poll(c);
+                drain();
+                if (poll == Source.Poll.END) {
+                    c.ended = true;
+                } else if (poll != Source.Poll.MORE) {
+                    break;
+                }
+            }
+            allEnded &= c.ended;
+        }
+        return allEnded;
+    }
+
+    private void enqueue(Object record, Object origin) {
+        queue.add(new Object[] {record, origin});
+        emitted++;
+    }
+
+    private long drain() throws Exception {
+        rethrowAsync();
+        if (queue.isEmpty()) {
+            return nextSequence - 1;
+        }
+        long last = -1;
+        Object[] entry;
+        while ((entry = queue.poll()) != null) {
+            last = nextSequence++;
+            chain.process(entry[0], last, entry[1]);
+        }
+        chain.completeBatch(last);
+        deliverDurable();
+        rethrowAsync();
+        return last;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void deliverDurable() throws Exception {
+        long durable = chain.durable();
+        for (Context c : sources) {
+            if (durable > c.acknowledged) {
+                c.source.onDurable(durable);
+                c.acknowledged = durable;
+            }
+        }
+    }
+
+    private void rethrowAsync() {
+        Throwable t = asyncFailure.get();
+        if (t != null) {
+            throw t instanceof RuntimeException re ? re
+                    : new PipelineException("pipeline '" + definition.name() + "' failed: " + t, t);
+        }
+    }
+
+    /** The highest sequence durable in every sink. */
+    public long durable() {
+        return chain.durable();
+    }
+
+    public PipelineMetrics metrics() {
+        return new PipelineMetrics(definition.name(), emitted, chain.eventsOut(), chain.errors(), chain.deadLettered(),
+                chain.durable(), definition.ringSize(), definition.ringSize(), chain.stageMetrics());
+    }
+
+    /** Flushes sinks, acknowledges sources, closes everything. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void close() throws Exception {
+        Exception first = null;
+        try {
+            chain.flush(definition.closeTimeout());
+            deliverDurable();
+        } catch (Exception e) {
+            first = e;
+        }
+        for (Context c : sources) {
+            try {
+                c.source.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            chain.close();
+        } catch (Exception e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    public Duration closeTimeout() {
+        return definition.closeTimeout();
+    }
+
+    private final class Context<S> implements SourceContext<S> {
+        final Source<S> source;
+        boolean ended;
+        long acknowledged = -1;
+
+        Context(Source<S> source) {
+            this.source = source;
+        }
+
+        @Override
+        public long emit(S record) {
+            return emit(record, null);
+        }
+
+        @Override
+        public long emit(S record, Object origin) {
+            Objects.requireNonNull(record, "record can't be null");
+            enqueue(record, origin);
+            return nextSequence + queue.size() - 1;
+        }
+
+        @Override
+        public long tryEmit(S record, Object origin) {
+            return emit(record, origin);
+        }
+
+        @Override
+        public long remainingCapacity() {
+            return Math.max(0, definition.ringSize() - queue.size());
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return clock.getAsLong();
+        }
+
+        @Override
+        public String pipelineName() {
+            return definition.name();
+        }
+
+        @Override
+        public boolean isStopping() {
+            return false;
+        }
+    }
+}
