@@ -37,7 +37,8 @@ public final class Connectors {
         }
         URI uri;
         try {
-            uri = new URI(text);
+            // "sim://" has an empty authority, which java.net.URI rejects; "sim:///" means the same.
+            uri = new URI(text.endsWith("://") ? text + "/" : text);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("invalid " + kind + " uri '" + text + "': " + e.getMessage(), e);
         }

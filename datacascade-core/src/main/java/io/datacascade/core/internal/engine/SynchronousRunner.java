@@ -85,6 +85,7 @@ public final class SynchronousRunner<T> {
     private long drain() throws Exception {
         rethrowAsync();
         if (queue.isEmpty()) {
+            deliverDurable();
             return nextSequence - 1;
         }
         long last = -1;
