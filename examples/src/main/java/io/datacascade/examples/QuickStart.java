@@ -1,0 +1,107 @@
+package io.datacascade.examples;
+
+import io.datacascade.core.DataCascade;
+import io.datacascade.core.Pipeline;
+import io.datacascade.core.PipelineMetrics;
+import io.datacascade.core.Point;
+import io.datacascade.core.SimulatorSource;
+import io.datacascade.core.WaitStrategy;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The first example: simulated sensor data through a few transforms into a console sink that
+ * prints throughput and the latest value of each series once a second. No Kafka, no AWS.
+ */
+@Command(name = "datacascade-demo", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+        description = {"Streams simulated time series through a DataCascade pipeline and prints events/s once a second.",
+                "Pipeline: sim:// -> drop NaN -> Celsius to Fahrenheit -> tag -> console stats."},
+        sortOptions = false)
+public final class QuickStart implements Callable<Integer> {
+
+    @Option(names = "--rate", paramLabel = "N", description = "Points per second over all series; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate = 50_000;
+
+    @Option(names = "--series", paramLabel = "N", description = "Number of simulated series (default: ${DEFAULT-VALUE}).")
+    int series = 8;
+
+    @Option(names = "--shape", paramLabel = "SHAPE", description = "Value pattern: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    SimulatorSource.Shape shape = SimulatorSource.Shape.SINE;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--wait", paramLabel = "STRATEGY", description = "Processor wait strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WaitStrategy waitStrategy = WaitStrategy.PARKING;
+
+    private final PrintStream out;
+
+    QuickStart(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new QuickStart(out));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate < 0 || series < 1 || seconds < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--rate, --series and --seconds must not be negative (and --series at least 1), were "
+                            + rate + ", " + series + ", " + seconds);
+        }
+        ConsoleStatsSink console = new ConsoleStatsSink();
+        Pipeline<Point> pipeline = DataCascade.pipeline("quickstart")
+                .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
+                .filter(p -> Double.isFinite(p.value())).named("drop-non-finite")
+                .map(p -> p.withValue(p.value() * 9 / 5 + 32)).named("celsius-to-fahrenheit")
+                .map(p -> p.withTag("unit", "F")).named("tag-unit")
+                .to(console)
+                .waitStrategy(waitStrategy)
+                .build();
+        Thread hook = new Thread(pipeline::close, "datacascade-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.printf("DataCascade quick start: %d series at %s points/s (%s), Ctrl-C to stop%n", series,
+                rate == 0 ? "unbounded" : String.format("%,.0f", rate), shape.name().toLowerCase());
+        pipeline.start();
+        long startNanos = System.nanoTime();
+        PipelineMetrics previous = pipeline.metrics();
+        long previousNanos = startNanos;
+        while (!pipeline.state().isTerminal()) {
+            pipeline.awaitTermination(Duration.ofSeconds(1));
+            long now = System.nanoTime();
+            PipelineMetrics m = pipeline.metrics();
+            double elapsed = (now - previousNanos) / 1e9;
+            out.printf("[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s%n",
+                    (now - startNanos) / 1e9, (m.eventsIn() - previous.eventsIn()) / elapsed,
+                    (m.eventsOut() - previous.eventsOut()) / elapsed, m.eventsOut(), m.errors(), m.ringRemaining(),
+                    m.ringCapacity(), console.latest());
+            previous = m;
+            previousNanos = now;
+            if (seconds > 0 && now - startNanos >= seconds * 1_000_000_000L) {
+                break;
+            }
+        }
+        pipeline.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running: nothing to remove
+        }
+        out.printf("Stopped: %s, %,d points processed%n", pipeline.state().name().toLowerCase(), pipeline.metrics().eventsOut());
+        return pipeline.failure().isPresent() ? 1 : 0;
+    }
+}
