@@ -94,7 +94,7 @@ public final class SimulatorSource implements Source<Point> {
         return ratePerSecond == 0 ? Poll.MORE : Poll.IDLE;
     }
 
-    /** The next point in the sequence; public so benchmarks can generate without a pipeline. */
+    /** The next point in the sequence. */
     Point next() {
         long n = emitted++;
         int s = (int) (n % series);

@@ -98,13 +98,18 @@ public abstract class RingBuffer<E> {
     /**
      * Waits until {@code sequence} is published and returns the highest sequence published without
      * gaps, which may be far beyond it: the consumer processes everything up to there as one batch.
-     * Returns a value below {@code sequence} when {@code timeoutNanos} passed, the ring was
+     * A sequence that a producer has claimed but not yet published is waited for like any other.
+     * Returns a value below {@code sequence} only when {@code timeoutNanos} passed, the ring was
      * {@linkplain #alert() alerted} or {@linkplain #halt() halted}; callers check why.
      */
     public final long waitFor(long sequence, long timeoutNanos) {
         long available = cursor.getAcquire();
         if (available >= sequence) {
-            return highestPublished(sequence, available);
+            long highest = highestPublished(sequence, available);
+            if (highest >= sequence) {
+                return highest;
+            }
+            // claimed but not yet published by its producer: wait for it like for anything else
         }
         long deadline = 0;
         int round = 0;
@@ -112,15 +117,18 @@ public abstract class RingBuffer<E> {
             if (alerted || halted) {
                 return sequence - 1;
             }
-            if ((round & 0x3f) == 0x3f) {
+            long remaining = timeoutNanos;
+            if (round >= Waiter.SPIN_TRIES || (round & 0x3f) == 0x3f) {
                 long now = System.nanoTime();
                 if (deadline == 0) {
                     deadline = now + timeoutNanos;
-                } else if (now - deadline >= 0) {
+                }
+                remaining = deadline - now;
+                if (remaining <= 0) {
                     return sequence - 1;
                 }
             }
-            waiter.idleConsumer(round, timeoutNanos, this, sequence);
+            waiter.idleConsumer(round, remaining, this, sequence);
             round = round == Integer.MAX_VALUE ? Waiter.SPIN_TRIES + Waiter.YIELD_TRIES : round + 1;
             available = cursor.getAcquire();
             if (available >= sequence) {

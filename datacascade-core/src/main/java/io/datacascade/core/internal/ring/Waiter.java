@@ -23,7 +23,8 @@ abstract class Waiter {
     }
 
     /**
-     * Idles the consumer once; {@code round} counts the calls since the consumer started waiting.
+     * Idles the consumer once; {@code round} counts the calls since the consumer started waiting
+     * and {@code maxParkNanos} is what is left of its timeout, never to be overshot by much.
      * Returns without having to wait the whole period: callers re-check their condition.
      */
     abstract void idleConsumer(int round, long maxParkNanos, RingBuffer<?> ring, long wanted);
