@@ -114,6 +114,21 @@ class PipelineTestDriverTest {
     }
 
     @Test
+    void shouldHandAsyncSinksEmptyBatchesSoFilteredRecordsAreAcknowledged() {
+        DeferredSink deferred = new DeferredSink();
+        AckSource source = new AckSource();
+        Pipeline<Point> pipeline = DataCascade.pipeline("t").from(source).filter(p -> false).to(deferred).build();
+        try (PipelineTestDriver<Point> driver = PipelineTestDriver.create(pipeline)) {
+            driver.advanceTime(Duration.ofMillis(1));
+            assertThat(deferred.emptyBatches).isEqualTo(1);
+            assertThat(source.acks).as("not before the async sink confirms").isEmpty();
+            deferred.confirmAll();
+            driver.advanceTime(Duration.ofMillis(1));
+            assertThat(source.acks).containsExactly(2L);
+        }
+    }
+
+    @Test
     void shouldRefuseStartedPipelines() {
         Pipeline<Point> pipeline = DataCascade.pipeline("t").from(MemorySource.<Point>create()).to(MemorySink.create()).build();
         pipeline.start();
@@ -151,6 +166,7 @@ class PipelineTestDriverTest {
     static final class DeferredSink implements Sink<Point> {
         private SinkContext context;
         private long last = -1;
+        int emptyBatches;
 
         @Override
         public void open(SinkContext sinkContext) {
@@ -164,6 +180,9 @@ class PipelineTestDriverTest {
 
         @Override
         public void write(Batch<Point> batch) {
+            if (batch.isEmpty()) {
+                emptyBatches++;
+            }
             last = batch.sequence();
         }
 

@@ -74,6 +74,11 @@ final class MultiProducerRingBuffer<E> extends RingBuffer<E> {
     }
 
     @Override
+    public long claimed() {
+        return cursor.getAcquire();
+    }
+
+    @Override
     public void publish(long lo, long hi) {
         for (long s = lo; s <= hi; s++) {
             AVAILABLE.setRelease(available, (int) (s & mask), (int) (s >>> indexShift));

@@ -151,13 +151,11 @@ public abstract class RingBuffer<E> {
     }
 
     /** The highest sequence claimed by a producer (published or about to be). */
-    public final long claimed() {
-        return cursor.getAcquire();
-    }
+    public abstract long claimed();
 
     /** Free slots right now, as producers see them; a snapshot for metrics. */
     public final long remainingCapacity() {
-        return capacity - (cursor.getAcquire() - gating.getAcquire());
+        return capacity - (claimed() - gating.getAcquire());
     }
 
     /**

@@ -14,7 +14,21 @@ abstract class SingleProducerPadLeft<E> extends RingBuffer<E> {
 }
 
 abstract class SingleProducerFields<E> extends SingleProducerPadLeft<E> {
-    /** Highest sequence claimed so far; written by the one producer thread only. */
+    static final java.lang.invoke.VarHandle NEXT_VALUE;
+
+    static {
+        try {
+            NEXT_VALUE = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(SingleProducerFields.class, "nextValue", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Highest sequence claimed so far; written by the one producer thread only, with an opaque
+     * store (a plain move on x86) so that {@link #claimed()} can read it from other threads.
+     */
     long nextValue = -1;
     /** Last gating value the producer read; saves a shared read on most claims. */
     long cachedGating = -1;
@@ -52,7 +66,7 @@ final class SingleProducerRingBuffer<E> extends SingleProducerFields<E> {
             }
             cachedGating = consumerAt;
         }
-        nextValue = next;
+        NEXT_VALUE.setOpaque(this, next);
         return next;
     }
 
@@ -68,8 +82,13 @@ final class SingleProducerRingBuffer<E> extends SingleProducerFields<E> {
             }
             cachedGating = consumerAt;
         }
-        nextValue = next;
+        NEXT_VALUE.setOpaque(this, next);
         return next;
+    }
+
+    @Override
+    public long claimed() {
+        return (long) NEXT_VALUE.getOpaque(this);
     }
 
     @Override
