@@ -256,6 +256,7 @@ class PipelineTest {
 
     @Test
     void shouldFailWhenAsyncSinkReportsAFailure() throws Exception {
+        CountDownLatch reported = new CountDownLatch(1);
         Sink<Point> failing = new Sink<>() {
             private SinkContext context;
 
@@ -271,8 +272,20 @@ class PipelineTest {
 
             @Override
             public void write(Batch<Point> batch) {
-                Thread callback = new Thread(() -> context.fail(new java.io.IOException("broker unreachable")));
+                if (batch.isEmpty()) {
+                    return;
+                }
+                Thread callback = new Thread(() -> {
+                    context.fail(new java.io.IOException("broker unreachable"));
+                    reported.countDown();
+                });
                 callback.start();
+            }
+
+            @Override
+            public boolean flush(Duration timeout) throws InterruptedException {
+                reported.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return false; // nothing was ever made durable
             }
 
             @Override
@@ -281,13 +294,14 @@ class PipelineTest {
             }
         };
         Pipeline<Point> pipeline = DataCascade.pipeline("async").from(filledSource("s", 10)).to(failing)
-                .closeTimeout(Duration.ofMillis(200)).build();
+                .closeTimeout(Duration.ofSeconds(10)).build();
         pipeline.start();
         awaitTerminal(pipeline);
 
         assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
         assertThat(pipeline.failure()).get().extracting(Throwable::getMessage).asString()
                 .startsWith("sink 'remote' of pipeline 'async' failed: java.io.IOException: broker unreachable");
+        assertThat(pipeline.metrics().durableSequence()).isEqualTo(-1);
     }
 
     @Test

@@ -156,9 +156,12 @@ public final class RingPipeline<T> implements Pipeline<T> {
             shutdownDeadline = System.nanoTime() + definition.closeTimeout().toNanos();
         }
         try {
-            if (!chain.flush(remaining())) {
-                LOG.warn("Pipeline '{}': sinks did not confirm everything durable within the close timeout {}; "
-                        + "unconfirmed records stay unacknowledged and will be replayed", name(), definition.closeTimeout());
+            boolean confirmed = chain.flush(remaining());
+            long unconfirmed = ring.consumed() - chain.durable();
+            if (!confirmed || unconfirmed > 0) {
+                LOG.warn("Pipeline '{}': sinks did not confirm {} record(s) durable within the close timeout {}; "
+                        + "they stay unacknowledged and a replaying source delivers them again", name(),
+                        Math.max(unconfirmed, 0), definition.closeTimeout());
             }
         } catch (Throwable t) {
             fail(new PipelineException("flushing the sinks of pipeline '" + name() + "' failed: " + t, t));
@@ -251,6 +254,11 @@ public final class RingPipeline<T> implements Pipeline<T> {
 
     /** Fails the pipeline with {@code error} (the first failure wins) and starts the shutdown. */
     void fail(Throwable error) {
+        if (terminated.getCount() == 0) {
+            LOG.error("Pipeline '{}' had already stopped ({}) when this failure was reported: {}", name(), state.get(),
+                    error.getMessage(), error);
+            return;
+        }
         if (failure.compareAndSet(null, error)) {
             LOG.error("Pipeline '{}' failed: {}", name(), error.getMessage(), error);
             for (PipelineListener l : definition.listeners()) {
