@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The "bare ring" contender of {@link PipelineThroughput}: the pipeline's ring and nothing else.
  * A producer thread polls the same unbounded random-walk {@link SimulatorSource} as the pipeline
- * benchmark, through a context that publishes each point straight into a single-producer
- * {@link RingBuffer} with {@code next()}/{@code publish()}; a consumer
+ * benchmark, through a context that puts each point straight into a single-producer
+ * {@link RingBuffer}, publishing in runs of 64 and after each poll as the pipeline's source runner
+ * does; a consumer
  * thread reads batches of up to 1,024 like the pipeline's processor, takes each point out of its
  * slot, adds its value to a sum, releases the batch and counts it. Both loops call a method per
  * chunk, as the pipeline does, so the JIT compiles the same shapes.
@@ -31,12 +32,34 @@ final class BareRing {
      * pipeline's source, without the pipeline.
      */
     private final class RingContext implements SourceContext<Point> {
+        private static final int PUBLISH_BATCH = 64;
+        private long unpublishedFrom = -1;
+        private long unpublishedTo = -1;
+
         @Override
         public long emit(Point record) {
-            long sequence = ring.next();
+            long sequence = ring.tryNext(1);
+            if (sequence < 0) {
+                publishPending();
+                sequence = ring.next();
+            }
             ring.get(sequence).item = record;
-            ring.publish(sequence);
+            if (unpublishedFrom < 0) {
+                unpublishedFrom = sequence;
+            }
+            unpublishedTo = sequence;
+            if (sequence - unpublishedFrom + 1 >= PUBLISH_BATCH) {
+                publishPending();
+            }
             return sequence;
+        }
+
+        /** Publishes the filled slots, like the pipeline's source runner. */
+        void publishPending() {
+            if (unpublishedFrom >= 0) {
+                ring.publish(unpublishedFrom, unpublishedTo);
+                unpublishedFrom = -1;
+            }
         }
 
         @Override
@@ -100,6 +123,7 @@ final class BareRing {
             simulator.open(context);
             while (!ring.isHalted()) {
                 simulator.poll(context);
+                context.publishPending();
             }
         } catch (RingHaltedException stopped) {
             // tear-down

@@ -11,7 +11,9 @@ public interface SourceContext<T> {
     /**
      * Puts a record into the pipeline, waiting while the ring is full (backpressure), and returns
      * its sequence number. Sequences grow strictly per source; {@link Source#onDurable} reports
-     * them back once the record is durable in every sink.
+     * them back once the record is durable in every sink. Records reach the processor in small
+     * runs, at the latest when {@link Source#poll} returns, so don't block inside a poll after
+     * emitting.
      *
      * @throws NullPointerException if {@code record} is null
      * @throws IllegalStateException if the pipeline is stopping and will take no more records

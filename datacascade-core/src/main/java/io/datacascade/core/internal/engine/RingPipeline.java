@@ -204,6 +204,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
             while (!stopping) {
                 acknowledged = deliverDurable(source, acknowledged);
                 Source.Poll poll = source.poll(runner);
+                runner.publishPending();
                 if (poll == null) {
                     throw new IllegalStateException("poll() returned null; return MORE, IDLE or END");
                 }
@@ -220,6 +221,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
                 fail(new PipelineException("source '" + runner.name + "' of pipeline '" + name() + "' failed: " + t, t));
             }
         } finally {
+            runner.publishPending(); // records filled before a failure are good records
             if (activeEmitters.decrementAndGet() == 0) {
                 ring.alert();
             }

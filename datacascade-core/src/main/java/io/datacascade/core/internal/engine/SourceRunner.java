@@ -7,15 +7,23 @@ import io.datacascade.core.internal.ring.RingHaltedException;
 import java.util.Objects;
 
 /**
- * The {@link SourceContext} of one source in a running pipeline: claims ring slots, fills and
- * publishes them, and counts. Used only from that source's thread.
+ * The {@link SourceContext} of one source in a running pipeline: claims ring slots, fills them and
+ * publishes them in runs of up to {@value #PUBLISH_BATCH}, and counts. Publishing a run at once
+ * instead of every record saves the processor a cache miss on the cursor per record; a run is
+ * published early when the ring is full (so the processor can free room) and always when a
+ * {@code poll} returns, so records never wait on a source that has gone quiet. Used only from
+ * that source's thread.
  */
 final class SourceRunner<T> implements SourceContext<T> {
+    static final int PUBLISH_BATCH = 64;
+
     final Source<T> source;
     final String name;
     private final RingBuffer<Slot> ring;
     private final RingPipeline<?> pipeline;
     final Counter emitted = new Counter();
+    private long unpublishedFrom = -1;
+    private long unpublishedTo = -1;
 
     SourceRunner(Source<T> source, String name, RingBuffer<Slot> ring, RingPipeline<?> pipeline) {
         this.source = source;
@@ -32,12 +40,15 @@ final class SourceRunner<T> implements SourceContext<T> {
     @Override
     public long emit(T record, Object origin) {
         Objects.requireNonNull(record, "record can't be null");
-        long sequence;
-        try {
-            sequence = ring.next();
-        } catch (RingHaltedException e) {
-            throw new IllegalStateException("pipeline '" + pipeline.name() + "' is stopping; source '" + name
-                    + "' can't emit more records");
+        long sequence = ring.tryNext(1);
+        if (sequence < 0) {
+            publishPending();
+            try {
+                sequence = ring.next();
+            } catch (RingHaltedException e) {
+                throw new IllegalStateException("pipeline '" + pipeline.name() + "' is stopping; source '" + name
+                        + "' can't emit more records");
+            }
         }
         fill(sequence, record, origin);
         return sequence;
@@ -47,9 +58,11 @@ final class SourceRunner<T> implements SourceContext<T> {
     public long tryEmit(T record, Object origin) {
         Objects.requireNonNull(record, "record can't be null");
         long sequence = ring.tryNext(1);
-        if (sequence >= 0) {
-            fill(sequence, record, origin);
+        if (sequence < 0) {
+            publishPending();
+            return -1;
         }
+        fill(sequence, record, origin);
         return sequence;
     }
 
@@ -57,8 +70,22 @@ final class SourceRunner<T> implements SourceContext<T> {
         Slot slot = ring.get(sequence);
         slot.item = record;
         slot.origin = origin;
-        ring.publish(sequence);
         emitted.increment();
+        if (unpublishedFrom < 0) {
+            unpublishedFrom = sequence;
+        }
+        unpublishedTo = sequence;
+        if (sequence - unpublishedFrom + 1 >= PUBLISH_BATCH) {
+            publishPending();
+        }
+    }
+
+    /** Makes every filled slot visible to the processor. */
+    void publishPending() {
+        if (unpublishedFrom >= 0) {
+            ring.publish(unpublishedFrom, unpublishedTo);
+            unpublishedFrom = -1;
+        }
     }
 
     @Override
