@@ -2,7 +2,10 @@ package io.datacascade.core;
 
 /**
  * Hears about a pipeline's lifecycle, so failures on its background threads are never silent.
- * Called from the pipeline's threads: keep it quick and don't throw.
+ * Calls come one at a time and in order, from whichever thread caused the change (a pipeline
+ * thread, a sink's callback thread, the caller of {@code close()}): keep them quick. What a
+ * listener throws is logged and otherwise ignored. Calling {@link Pipeline#close()} from a
+ * listener starts the shutdown and returns without waiting for it.
  */
 public interface PipelineListener {
 

@@ -20,6 +20,11 @@ import java.util.List;
 public record PipelineMetrics(String pipeline, long eventsIn, long eventsOut, long errors, long deadLettered,
                               long durableSequence, long ringCapacity, long ringRemaining, List<StageMetrics> stages) {
 
+    /** Creates a snapshot; {@code stages} is copied. */
+    public PipelineMetrics {
+        stages = List.copyOf(stages);
+    }
+
     /**
      * Counters of one stage.
      *

@@ -6,7 +6,7 @@ public enum PipelineState {
     CREATED,
     /** Sources and processor are running. */
     RUNNING,
-    /** {@link Pipeline#close()} was called: draining and flushing. */
+    /** Shutting down after {@link Pipeline#close()} or a failure: draining and flushing. */
     STOPPING,
     /** Every source ended and everything was processed and flushed. */
     COMPLETED,

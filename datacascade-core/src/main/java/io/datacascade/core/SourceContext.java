@@ -16,9 +16,12 @@ public interface SourceContext<T> {
      * emitting.
      *
      * @throws NullPointerException if {@code record} is null
-     * @throws IllegalStateException if the pipeline is stopping and will take no more records
+     * @throws IllegalStateException if the pipeline has stopped processing (it failed, or its
+     *                               close timed out) while this call waited for room
      */
-    long emit(T record);
+    default long emit(T record) {
+        return emit(record, null);
+    }
 
     /**
      * Like {@link #emit(Object)}, and attaches {@code origin} (for example a topic, partition and
@@ -31,6 +34,11 @@ public interface SourceContext<T> {
      * the ring is full. Sources that must keep a session alive while the pipeline is behind (the
      * Kafka source pauses its partitions) use this instead of waiting in {@link #emit}.
      */
+    default long tryEmit(T record) {
+        return tryEmit(record, null);
+    }
+
+    /** Like {@link #tryEmit(Object)}, and attaches {@code origin} as {@link #emit(Object, Object)} does. */
     long tryEmit(T record, Object origin);
 
     /** Free slots in the ring right now; a hint for sources that batch. */

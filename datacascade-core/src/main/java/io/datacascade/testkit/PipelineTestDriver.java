@@ -41,6 +41,7 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
 
     private final SynchronousRunner<T> runner;
     private long now;
+    private long subMillisNanos;
     private boolean closed;
 
     private PipelineTestDriver(Pipeline<T> pipeline, Instant start) {
@@ -78,7 +79,8 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
     /**
      * Runs one record through the stages and hands the result to the sinks as a batch.
      *
-     * @throws io.datacascade.core.PipelineException if a stage or sink fails under the fail policy
+     * @throws io.datacascade.core.PipelineException if a stage or sink fails under the fail policy;
+     *         the driver then refuses further records, like a failed pipeline
      */
     public PipelineTestDriver<T> push(T record) {
         return pushAll(List.of(Objects.requireNonNull(record, "record can't be null")));
@@ -93,7 +95,8 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
 
     /**
      * Moves the virtual clock forward by {@code duration}, then lets every source emit what it
-     * has at the new time; returns whether every source has ended.
+     * has at the new time (at most a ring's worth per source and call, for sources that always
+     * have more); returns whether every source has ended. Sub-millisecond steps add up.
      *
      * @throws IllegalArgumentException if {@code duration} is negative
      */
@@ -103,7 +106,9 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
             throw new IllegalArgumentException("duration must not be negative, was " + duration);
         }
         checkOpen();
-        now += duration.toMillis();
+        long nanos = subMillisNanos + duration.toNanos();
+        now += nanos / 1_000_000;
+        subMillisNanos = nanos % 1_000_000;
         boolean[] ended = new boolean[1];
         run(() -> ended[0] = runner.pollSources());
         return ended[0];

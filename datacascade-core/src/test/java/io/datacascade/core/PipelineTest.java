@@ -381,6 +381,83 @@ class PipelineTest {
         assertThat(sink.records()).hasSize(10).startsWith("s0", "copy", "s2", "copy");
     }
 
+    @Test
+    void shouldTerminateEvenWhenListenersThrowErrorsAndCloseFromTheirCallbacks() throws Exception {
+        List<PipelineState> seen = new CopyOnWriteArrayList<>();
+        PipelineListener rude = new PipelineListener() {
+            @Override
+            public void onStateChange(Pipeline<?> p, PipelineState from, PipelineState to) {
+                seen.add(to);
+                throw new AssertionError("listener bug on " + to);
+            }
+
+            @Override
+            public void onFailure(Pipeline<?> p, Throwable error) {
+                p.close(); // must not wait for the shutdown it is part of
+                throw new AssertionError("listener bug on failure");
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("rude").from(filledSource("s", 100))
+                .map(p -> {
+                    if (p.timestamp() == 50) {
+                        throw new IllegalStateException("bad record");
+                    }
+                    return p;
+                })
+                .to(MemorySink.create()).listener(rude).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+        assertThat(seen).containsExactly(PipelineState.RUNNING, PipelineState.STOPPING, PipelineState.FAILED);
+    }
+
+    @Test
+    void shouldDeadLetterRecordsASinkFailsOnWithTheirOrigin() throws Exception {
+        MemorySink<DeadLetter> dlq = MemorySink.create();
+        Source<Point> withOrigins = new Source<>() {
+            private int next;
+
+            @Override
+            public Poll poll(SourceContext<Point> context) {
+                if (next == 3) {
+                    return Poll.END;
+                }
+                context.emit(point("s", next), "partition-0@" + next);
+                next++;
+                return Poll.MORE;
+            }
+        };
+        Sink<Point> rejectsOdd = new Sink<>() {
+            @Override
+            public void write(Batch<Point> batch) {
+                for (Point p : batch) {
+                    if (p.timestamp() % 2 == 1) {
+                        throw new IllegalArgumentException("odd timestamp " + p.timestamp());
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "even-only";
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("origins").from(withOrigins).to(rejectsOdd)
+                .errorPolicy(ErrorPolicy.deadLetter(dlq)).maxBatchSize(1).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(dlq.records()).singleElement().satisfies(letter -> {
+            assertThat(letter.stage()).isEqualTo("even-only");
+            assertThat(letter.origin()).isEqualTo("partition-0@1");
+            assertThat(letter.sequence()).isEqualTo(1);
+            assertThat(letter.reason()).isEqualTo("sink 'even-only' failed: java.lang.IllegalArgumentException: odd timestamp 1");
+        });
+        assertThat(pipeline.metrics().durableSequence()).isEqualTo(2);
+    }
+
     /** An async sink that completes batches only when the test says so. */
     static final class HeldSink implements Sink<Point> {
         private final List<Long> pending = Collections.synchronizedList(new ArrayList<>());

@@ -78,6 +78,31 @@ class PipelineTestDriverTest {
     }
 
     @Test
+    void shouldDeliverRecordsBeforeAFailureAndRefuseRecordsAfterIt() {
+        MemorySink<Point> out = MemorySink.create();
+        AckSource acks = new AckSource();
+        Pipeline<Point> pipeline = DataCascade.pipeline("t").from(acks)
+                .map(p -> {
+                    if (Double.isNaN(p.value())) {
+                        throw new IllegalArgumentException("value is NaN");
+                    }
+                    return p;
+                })
+                .to(out).build();
+        PipelineTestDriver<Point> driver = PipelineTestDriver.create(pipeline);
+        assertThatThrownBy(() -> driver.pushAll(List.of(Point.of("a", 1, 1), Point.of("a", 2, Double.NaN),
+                Point.of("a", 3, 3))))
+                .isInstanceOf(PipelineException.class);
+        assertThat(out.records()).extracting(Point::timestamp).containsExactly(1L);
+        assertThat(driver.durableSequence()).isZero();
+        assertThatThrownBy(() -> driver.push(Point.of("a", 4, 4)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("pipeline 't' failed earlier and takes no more records");
+        driver.close();
+        assertThat(acks.acks).containsExactly(0L);
+    }
+
+    @Test
     void shouldRouteToDeadLetterSinkAndAcknowledgeThroughIt() {
         MemorySink<DeadLetter> dlq = MemorySink.create();
         AckSource source = new AckSource();

@@ -124,6 +124,11 @@ public final class Chain {
         head.accept(item);
     }
 
+    /** Adds a result of the current source record to {@code buffer}, remembering where it came from. */
+    void collect(BatchBuffer<Object> buffer, Object item) {
+        buffer.add(item, currentSequence, currentOrigin);
+    }
+
     /** Records collected since the last {@link #completeBatch}. */
     int pending() {
         return output.size();
@@ -171,7 +176,7 @@ public final class Chain {
         }
     }
 
-    private void sinkFailed(SinkRunner r, Batch<Object> batch, Exception e) {
+    private void sinkFailed(SinkRunner r, BatchBuffer<Object> batch, Exception e) {
         r.errors.add(batch.size());
         String reason = "sink '" + r.name + "' failed: " + e;
         if (r.reportsDurability || defaultPolicy.action() == ErrorPolicy.Action.FAIL) {
@@ -179,32 +184,42 @@ public final class Chain {
                     + " record(s) up to sequence " + batch.sequence() + ")", e);
         }
         if (defaultPolicy.action() == ErrorPolicy.Action.DEAD_LETTER) {
-            int slot = deadLetterIndex.get(defaultPolicy.deadLetterSink());
+            BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(defaultPolicy.deadLetterSink())];
+            long now = clock.getAsLong();
             for (int i = 0; i < batch.size(); i++) {
-                deadLetterBuffers[slot].add(new DeadLetter(pipeline, r.name, batch.get(i), null, reason, e,
-                        batch.sequence(), clock.getAsLong()));
+                long sourceSequence = batch.sourceSequence(i);
+                Object origin = batch.origin(i);
+                letters.add(new DeadLetter(pipeline, r.name, batch.get(i), origin, reason, e, sourceSequence, now),
+                        sourceSequence, origin);
                 deadLettered.increment();
             }
         }
         r.skip(batch.sequence());
     }
 
-    /** Applies the stage's error policy to a record it failed on. */
+    /**
+     * Applies the stage's error policy to a record it failed on. {@code reason} may be null when
+     * {@code error} says it all: it is then built only if a dead letter or an exception needs it.
+     */
     void stageFailed(Node node, Object item, String reason, Throwable error) {
         node.errors.increment();
         switch (node.policy.action()) {
             case SKIP -> {
             }
             case DEAD_LETTER -> {
-                int slot = deadLetterIndex.get(node.policy.deadLetterSink());
-                deadLetterBuffers[slot].add(new DeadLetter(pipeline, node.name, item, currentOrigin, reason, error,
+                BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(node.policy.deadLetterSink())];
+                collect(letters, new DeadLetter(pipeline, node.name, item, currentOrigin, reasonOf(reason, error), error,
                         currentSequence, clock.getAsLong()));
                 deadLettered.increment();
             }
             case FAIL -> throw new PipelineException("stage '" + node.name + "' of pipeline '" + pipeline
                     + "' failed on record " + describe(item) + " (sequence " + currentSequence
-                    + (currentOrigin != null ? ", from " + currentOrigin : "") + "): " + reason, error);
+                    + (currentOrigin != null ? ", from " + currentOrigin : "") + "): " + reasonOf(reason, error), error);
         }
+    }
+
+    private static String reasonOf(String reason, Throwable error) {
+        return reason != null ? reason : String.valueOf(error);
     }
 
     private static String describe(Object item) {
@@ -212,13 +227,29 @@ public final class Chain {
         return text.length() <= MAX_RECORD_TEXT ? text : text.substring(0, MAX_RECORD_TEXT) + "...";
     }
 
-    /** Flushes every sink within {@code timeout}; true if all confirmed in time. */
+    /**
+     * Flushes every sink within {@code timeout}, even when one of them throws; true if all
+     * confirmed in time. The first exception is thrown at the end, later ones suppressed in it.
+     */
     boolean flush(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean all = true;
+        Exception first = null;
         for (SinkRunner r : allSinks()) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            all &= r.sink.flush(left);
+            try {
+                all &= r.sink.flush(left);
+            } catch (Exception e) {
+                all = false;
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
         return all;
     }

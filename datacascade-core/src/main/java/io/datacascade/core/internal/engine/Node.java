@@ -42,7 +42,7 @@ abstract class Node {
             try {
                 result = fn.apply(item);
             } catch (RuntimeException e) {
-                chain.stageFailed(this, item, e.toString(), e);
+                chain.stageFailed(this, item, null, e);
                 return;
             }
             if (result == null) {
@@ -70,7 +70,7 @@ abstract class Node {
             try {
                 keep = predicate.test(item);
             } catch (RuntimeException e) {
-                chain.stageFailed(this, item, e.toString(), e);
+                chain.stageFailed(this, item, null, e);
                 return;
             }
             if (keep) {
@@ -82,6 +82,8 @@ abstract class Node {
 
     static final class FlatMapNode extends Node {
         private final Function<Object, Iterable<?>> fn;
+        /** Reused per record: results are collected first, so a failure half-way emits nothing. */
+        private final java.util.ArrayList<Object> results = new java.util.ArrayList<>();
 
         @SuppressWarnings("unchecked")
         FlatMapNode(String name, ErrorPolicy policy, Chain chain, Object fn) {
@@ -92,31 +94,32 @@ abstract class Node {
         @Override
         void accept(Object item) {
             in.increment();
-            Object[] results;
+            results.clear();
             try {
                 Iterable<?> iterable = fn.apply(item);
                 if (iterable == null) {
                     chain.stageFailed(this, item, "flatMap stage '" + name + "' returned null", null);
                     return;
                 }
-                // Materialise first, so a failure half-way through the iteration does not emit half a result.
-                java.util.ArrayList<Object> list = new java.util.ArrayList<>();
                 for (Object o : iterable) {
                     if (o == null) {
+                        results.clear();
                         chain.stageFailed(this, item, "flatMap stage '" + name + "' returned a null element", null);
                         return;
                     }
-                    list.add(o);
+                    results.add(o);
                 }
-                results = list.toArray();
             } catch (RuntimeException e) {
-                chain.stageFailed(this, item, e.toString(), e);
+                results.clear();
+                chain.stageFailed(this, item, null, e);
                 return;
             }
-            out.add(results.length);
-            for (Object r : results) {
-                next.accept(r);
+            int n = results.size();
+            out.add(n);
+            for (int i = 0; i < n; i++) {
+                next.accept(results.get(i));
             }
+            results.clear();
         }
     }
 
@@ -135,7 +138,7 @@ abstract class Node {
             try {
                 action.accept(item);
             } catch (RuntimeException e) {
-                chain.stageFailed(this, item, e.toString(), e);
+                chain.stageFailed(this, item, null, e);
                 return;
             }
             out.increment();
@@ -155,7 +158,7 @@ abstract class Node {
         @Override
         void accept(Object item) {
             in.increment();
-            output.add(item);
+            chain.collect(output, item);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ public final class RingPipeline<T> implements Pipeline<T> {
     private static final Logger LOG = LoggerFactory.getLogger(RingPipeline.class);
     private static final long PROCESSOR_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SOURCE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SOURCE_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final PipelineDefinition<T> definition;
     private final RingBuffer<Slot> ring;
@@ -49,6 +52,10 @@ public final class RingPipeline<T> implements Pipeline<T> {
     private volatile boolean closeRequested;
     private volatile long shutdownDeadline;
     private volatile Runnable meters;
+    /** Orders state changes, failure and listener calls; never held on the hot path. */
+    private final ReentrantLock events = new ReentrantLock();
+    /** Set under {@link #events} once the terminal state is being decided. */
+    private boolean ending;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public RingPipeline(PipelineDefinition<T> definition) {
@@ -108,21 +115,24 @@ public final class RingPipeline<T> implements Pipeline<T> {
         try {
             chain.open();
             int maxBatch = definition.maxBatchSize();
-            while (true) {
-                long available = ring.waitFor(next, PROCESSOR_IDLE_NANOS);
+            while (!ring.isHalted()) {
+                long available = ring.waitFor(next, next + maxBatch - 1, PROCESSOR_IDLE_NANOS);
                 if (available >= next) {
-                    long hi = Math.min(available, next + maxBatch - 1);
-                    processBatch(next, hi);
-                    next = hi + 1;
-                } else if (ring.isHalted() || (activeEmitters.get() == 0 && ring.claimed() < next)) {
+                    processBatch(next, available);
+                    next = available + 1;
+                } else if (activeEmitters.get() == 0 && ring.claimed() < next) {
                     break;
                 }
             }
         } catch (Throwable t) {
-            fail(t);
-            ring.halt();
+            try {
+                fail(t);
+            } finally {
+                ring.halt();
+            }
+        } finally {
+            endgame();
         }
-        endgame();
     }
 
     private void processBatch(long lo, long hi) throws Exception {
@@ -152,43 +162,65 @@ public final class RingPipeline<T> implements Pipeline<T> {
     }
 
     private void endgame() {
-        if (shutdownDeadline == 0) {
-            shutdownDeadline = System.nanoTime() + definition.closeTimeout().toNanos();
-        }
         try {
-            boolean confirmed = chain.flush(remaining());
-            long unconfirmed = ring.consumed() - chain.durable();
-            if (!confirmed || unconfirmed > 0) {
-                LOG.warn("Pipeline '{}': sinks did not confirm {} record(s) durable within the close timeout {}; "
-                        + "they stay unacknowledged and a replaying source delivers them again", name(),
-                        Math.max(unconfirmed, 0), definition.closeTimeout());
+            if (shutdownDeadline == 0) {
+                shutdownDeadline = System.nanoTime() + definition.closeTimeout().toNanos();
             }
-        } catch (Throwable t) {
-            fail(new PipelineException("flushing the sinks of pipeline '" + name() + "' failed: " + t, t));
+            try {
+                boolean confirmed = chain.flush(remaining());
+                long unconfirmed = ring.consumed() - chain.durable();
+                if (!confirmed || unconfirmed > 0) {
+                    LOG.warn("Pipeline '{}': sinks did not confirm {} record(s) durable within the close timeout {}; "
+                            + "they stay unacknowledged and a replaying source delivers them again", name(),
+                            Math.max(unconfirmed, 0), definition.closeTimeout());
+                }
+            } catch (Throwable t) {
+                fail(new PipelineException("flushing the sinks of pipeline '" + name() + "' failed: " + t, t));
+            }
+            flushed.countDown();
+            awaitSourcesClosed();
+            try {
+                chain.close();
+            } catch (Throwable t) {
+                LOG.warn("Pipeline '{}': closing a sink failed: {}", name(), t.toString(), t);
+            }
+            if (meters != null) {
+                try {
+                    meters.run();
+                } catch (Throwable t) {
+                    LOG.warn("Pipeline '{}': removing its meters failed: {}", name(), t.toString());
+                }
+            }
+            PipelineState end;
+            events.lock();
+            try {
+                ending = true;
+                end = failure.get() != null ? PipelineState.FAILED
+                        : closeRequested ? PipelineState.CLOSED : PipelineState.COMPLETED;
+                PipelineState from = state.getAndSet(end);
+                notifyState(from, end);
+            } finally {
+                events.unlock();
+            }
+            LOG.info("Pipeline '{}' {}: {} in, {} out, {} errors, {} dead-lettered", name(), end.name().toLowerCase(),
+                    eventsIn(), chain.eventsOut(), chain.errors(), chain.deadLettered());
+        } finally {
+            flushed.countDown();
+            terminated.countDown();
         }
-        flushed.countDown();
+    }
+
+    /** Waits for the sources' final acknowledgement and close: what is left of the timeout, at least a second. */
+    private void awaitSourcesClosed() {
+        long waitNanos = Math.max(remaining().toNanos(), SOURCE_CLOSE_GRACE_NANOS);
         try {
-            if (!sourcesClosed.await(remaining().toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.warn("Pipeline '{}': sources did not close within the close timeout {}", name(), definition.closeTimeout());
+            if (!sourcesClosed.await(waitNanos, TimeUnit.NANOSECONDS)) {
+                LOG.warn("Pipeline '{}': sources did not close within the close timeout {}", name(),
+                        definition.closeTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            chain.close();
-        } catch (Throwable t) {
-            LOG.warn("Pipeline '{}': closing a sink failed: {}", name(), t.toString(), t);
-        }
-        if (meters != null) {
-            meters.run();
-        }
-        PipelineState end = failure.get() != null ? PipelineState.FAILED
-                : closeRequested ? PipelineState.CLOSED : PipelineState.COMPLETED;
-        PipelineState from = state.getAndSet(end);
-        notifyState(from, end);
-        LOG.info("Pipeline '{}' {}: {} in, {} out, {} errors, {} dead-lettered", name(), end.name().toLowerCase(),
-                eventsIn(), chain.eventsOut(), chain.errors(), chain.deadLettered());
-        terminated.countDown();
     }
 
     private Duration remaining() {
@@ -216,10 +248,10 @@ public final class RingPipeline<T> implements Pipeline<T> {
                     LockSupport.parkNanos(SOURCE_IDLE_NANOS);
                 }
             }
+        } catch (SourceRunner.StoppedException stopped) {
+            LOG.debug("Pipeline '{}': source '{}' stopped while waiting for room in the ring", name(), runner.name);
         } catch (Throwable t) {
-            if (!(stopping && t instanceof IllegalStateException && ring.isHalted())) {
-                fail(new PipelineException("source '" + runner.name + "' of pipeline '" + name() + "' failed: " + t, t));
-            }
+            fail(new PipelineException("source '" + runner.name + "' of pipeline '" + name() + "' failed: " + t, t));
         } finally {
             runner.publishPending(); // records filled before a failure are good records
             if (activeEmitters.decrementAndGet() == 0) {
@@ -254,22 +286,33 @@ public final class RingPipeline<T> implements Pipeline<T> {
         return acknowledged;
     }
 
-    /** Fails the pipeline with {@code error} (the first failure wins) and starts the shutdown. */
+    /**
+     * Fails the pipeline with {@code error} and starts the shutdown. The first failure wins; later
+     * ones are logged and attached to it as suppressed exceptions.
+     */
     void fail(Throwable error) {
-        if (terminated.getCount() == 0) {
-            LOG.error("Pipeline '{}' had already stopped ({}) when this failure was reported: {}", name(), state.get(),
-                    error.getMessage(), error);
-            return;
-        }
-        if (failure.compareAndSet(null, error)) {
-            LOG.error("Pipeline '{}' failed: {}", name(), error.getMessage(), error);
-            for (PipelineListener l : definition.listeners()) {
-                try {
-                    l.onFailure(this, error);
-                } catch (RuntimeException e) {
-                    LOG.warn("Pipeline '{}': listener {} threw on failure: {}", name(), l, e.toString());
+        events.lock();
+        try {
+            if (ending) {
+                LOG.error("Pipeline '{}' had already stopped ({}) when this failure was reported: {}", name(),
+                        state.get(), error.getMessage(), error);
+                return;
+            }
+            Throwable first = failure.get();
+            if (first != null) {
+                if (first != error) {
+                    first.addSuppressed(error);
+                    LOG.warn("Pipeline '{}': another failure while stopping: {}", name(), error.toString());
+                }
+            } else {
+                failure.set(error);
+                LOG.error("Pipeline '{}' failed: {}", name(), error.getMessage(), error);
+                for (PipelineListener l : definition.listeners()) {
+                    callListener(l, () -> l.onFailure(this, error));
                 }
             }
+        } finally {
+            events.unlock();
         }
         requestStop();
     }
@@ -294,8 +337,8 @@ public final class RingPipeline<T> implements Pipeline<T> {
         }
         closeRequested = true;
         requestStop();
-        if (threads.contains(Thread.currentThread())) {
-            return; // called from our own thread (a listener, a stage): the shutdown goes on without waiting
+        if (threads.contains(Thread.currentThread()) || IN_LISTENER.get()) {
+            return; // from a stage, a source or a listener: the shutdown goes on without waiting for it
         }
         try {
             long waitNanos = definition.closeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
@@ -342,20 +385,33 @@ public final class RingPipeline<T> implements Pipeline<T> {
     }
 
     private boolean transition(PipelineState from, PipelineState to) {
-        if (state.compareAndSet(from, to)) {
-            notifyState(from, to);
-            return true;
+        events.lock();
+        try {
+            if (state.compareAndSet(from, to)) {
+                notifyState(from, to);
+                return true;
+            }
+            return false;
+        } finally {
+            events.unlock();
         }
-        return false;
     }
 
+    /** Tells the listeners; callers hold {@link #events}, so listeners hear changes one at a time and in order. */
     private void notifyState(PipelineState from, PipelineState to) {
         for (PipelineListener l : definition.listeners()) {
-            try {
-                l.onStateChange(this, from, to);
-            } catch (RuntimeException e) {
-                LOG.warn("Pipeline '{}': listener {} threw on state change: {}", name(), l, e.toString());
-            }
+            callListener(l, () -> l.onStateChange(this, from, to));
+        }
+    }
+
+    private void callListener(PipelineListener listener, Runnable call) {
+        IN_LISTENER.set(Boolean.TRUE);
+        try {
+            call.run();
+        } catch (Throwable t) {
+            LOG.warn("Pipeline '{}': listener {} threw: {}", name(), listener, t.toString(), t);
+        } finally {
+            IN_LISTENER.set(Boolean.FALSE);
         }
     }
 

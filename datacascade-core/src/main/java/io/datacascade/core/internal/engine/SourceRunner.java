@@ -33,11 +33,6 @@ final class SourceRunner<T> implements SourceContext<T> {
     }
 
     @Override
-    public long emit(T record) {
-        return emit(record, null);
-    }
-
-    @Override
     public long emit(T record, Object origin) {
         Objects.requireNonNull(record, "record can't be null");
         long sequence = ring.tryNext(1);
@@ -46,8 +41,8 @@ final class SourceRunner<T> implements SourceContext<T> {
             try {
                 sequence = ring.next();
             } catch (RingHaltedException e) {
-                throw new IllegalStateException("pipeline '" + pipeline.name() + "' is stopping; source '" + name
-                        + "' can't emit more records");
+                throw new StoppedException("pipeline '" + pipeline.name() + "' has stopped processing; source '"
+                        + name + "' can't emit more records");
             }
         }
         fill(sequence, record, origin);
@@ -90,7 +85,17 @@ final class SourceRunner<T> implements SourceContext<T> {
 
     @Override
     public long remainingCapacity() {
+        publishPending(); // a source waiting for room must not wait on its own unpublished records
         return ring.remainingCapacity();
+    }
+
+    /** Thrown from {@link #emit} when the ring was halted: the pipeline failed or its close timed out. */
+    static final class StoppedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        StoppedException(String message) {
+            super(message);
+        }
     }
 
     @Override

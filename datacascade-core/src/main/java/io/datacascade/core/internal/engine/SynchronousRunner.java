@@ -26,6 +26,7 @@ public final class SynchronousRunner<T> {
     private final AtomicReference<Throwable> asyncFailure = new AtomicReference<>();
     private long nextSequence;
     private long emitted;
+    private RuntimeException failure;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public SynchronousRunner(PipelineDefinition<T> definition, LongSupplier clock) {
@@ -48,6 +49,7 @@ public final class SynchronousRunner<T> {
 
     /** Processes {@code records} as one batch. */
     public void push(List<? extends T> records) throws Exception {
+        checkNotFailed();
         for (T r : records) {
             Objects.requireNonNull(r, "record can't be null");
             enqueue(r, null);
@@ -57,13 +59,16 @@ public final class SynchronousRunner<T> {
 
     /**
      * Polls every source until none has more to emit at the current time, processing what they
-     * emit; returns whether every source has ended.
+     * emit; returns whether every source has ended. A source that always has more (an unbounded
+     * simulator) is polled until it has emitted a ring's worth of records in this call.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public boolean pollSources() throws Exception {
+        checkNotFailed();
         boolean allEnded = true;
         for (Context c : sources) {
-            while (!c.ended) {
+            long before = emitted;
+            while (!c.ended && emitted - before < definition.ringSize()) {
                 Source.Poll poll = c.source.poll(c);
                 drain();
                 if (poll == Source.Poll.END) {
@@ -91,8 +96,25 @@ public final class SynchronousRunner<T> {
         long last = -1;
         Object[] entry;
         while ((entry = queue.poll()) != null) {
-            last = nextSequence++;
-            chain.process(entry[0], last, entry[1]);
+            long sequence = nextSequence++;
+            try {
+                chain.process(entry[0], sequence, entry[1]);
+            } catch (RuntimeException e) {
+                // as the threaded runtime does: the records before the failing one go to the sinks,
+                // the failing one and everything queued after it are never acknowledged
+                queue.clear();
+                failure = e;
+                if (last >= 0) {
+                    try {
+                        chain.completeBatch(last);
+                        deliverDurable();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+            last = sequence;
         }
         chain.completeBatch(last);
         deliverDurable();
@@ -108,6 +130,14 @@ public final class SynchronousRunner<T> {
                 c.source.onDurable(durable);
                 c.acknowledged = durable;
             }
+        }
+    }
+
+    private void checkNotFailed() {
+        rethrowAsync();
+        if (failure != null) {
+            throw new IllegalStateException("pipeline '" + definition.name() + "' failed earlier and takes no more "
+                    + "records: " + failure.getMessage(), failure);
         }
     }
 
@@ -178,11 +208,6 @@ public final class SynchronousRunner<T> {
         }
 
         @Override
-        public long emit(S record) {
-            return emit(record, null);
-        }
-
-        @Override
         public long emit(S record, Object origin) {
             Objects.requireNonNull(record, "record can't be null");
             enqueue(record, origin);
@@ -191,7 +216,7 @@ public final class SynchronousRunner<T> {
 
         @Override
         public long tryEmit(S record, Object origin) {
-            return emit(record, origin);
+            return queue.size() >= definition.ringSize() ? -1 : emit(record, origin);
         }
 
         @Override

@@ -103,7 +103,15 @@ public abstract class RingBuffer<E> {
      * {@linkplain #alert() alerted} or {@linkplain #halt() halted}; callers check why.
      */
     public final long waitFor(long sequence, long timeoutNanos) {
-        long available = cursor.getAcquire();
+        return waitFor(sequence, Long.MAX_VALUE, timeoutNanos);
+    }
+
+    /**
+     * Like {@link #waitFor(long, long)}, but never looks beyond {@code limit}: a consumer that takes
+     * at most a batch at a time scans only that batch's availability, not the whole backlog.
+     */
+    public final long waitFor(long sequence, long limit, long timeoutNanos) {
+        long available = Math.min(cursor.getAcquire(), limit);
         if (available >= sequence) {
             long highest = highestPublished(sequence, available);
             if (highest >= sequence) {
@@ -130,7 +138,7 @@ public abstract class RingBuffer<E> {
             }
             waiter.idleConsumer(round, remaining, this, sequence);
             round = round == Integer.MAX_VALUE ? Waiter.SPIN_TRIES + Waiter.YIELD_TRIES : round + 1;
-            available = cursor.getAcquire();
+            available = Math.min(cursor.getAcquire(), limit);
             if (available >= sequence) {
                 long highest = highestPublished(sequence, available);
                 if (highest >= sequence) {
@@ -187,8 +195,10 @@ public abstract class RingBuffer<E> {
         return halted;
     }
 
-    final long cursorVolatile() {
-        return cursor.getVolatile();
+    /** Whether {@code sequence} is published, read with full ordering (for the blocking waiter's handshake). */
+    final boolean isPublishedVolatile(long sequence) {
+        long available = cursor.getVolatile();
+        return available >= sequence && highestPublished(sequence, sequence) >= sequence;
     }
 
     /** Highest sequence in {@code lo..available} published without a gap, or {@code lo - 1}. */

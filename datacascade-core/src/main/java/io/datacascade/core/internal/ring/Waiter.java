@@ -112,7 +112,7 @@ abstract class Waiter {
             }
             parked = Thread.currentThread();
             try {
-                if (ring.cursorVolatile() < wanted && !ring.isAlerted()) {
+                if (!ring.isPublishedVolatile(wanted) && !ring.isAlerted()) {
                     LockSupport.parkNanos(this, maxParkNanos);
                 }
             } finally {
