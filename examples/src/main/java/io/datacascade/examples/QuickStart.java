@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The first example: simulated sensor data through a few transforms into a console sink that
@@ -23,17 +26,42 @@ import picocli.CommandLine.Option;
         sortOptions = false)
 public final class QuickStart implements Callable<Integer> {
 
-    @Option(names = "--rate", paramLabel = "N", description = "Points per second over all series; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-    double rate = 50_000;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--series", paramLabel = "N", description = "Number of simulated series (default: ${DEFAULT-VALUE}).")
-    int series = 8;
+    private double rate = 50_000;
+    private int series = 8;
+    private int seconds;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "50000",
+            description = "Points per second over all series; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    void rate(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be a number >= 0, was " + value);
+        }
+        rate = value;
+    }
+
+    @Option(names = "--series", paramLabel = "N", defaultValue = "8",
+            description = "Number of simulated series, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
+    void series(int value) {
+        if (value < 1 || value > 1_000_000) {
+            throw new ParameterException(spec.commandLine(), "--series must be between 1 and 1000000, was " + value);
+        }
+        series = value;
+    }
 
     @Option(names = "--shape", paramLabel = "SHAPE", description = "Value pattern: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     SimulatorSource.Shape shape = SimulatorSource.Shape.SINE;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
-    int seconds;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
+            description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    void seconds(int value) {
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be >= 0, was " + value);
+        }
+        seconds = value;
+    }
 
     @Option(names = "--wait", paramLabel = "STRATEGY", description = "Processor wait strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     WaitStrategy waitStrategy = WaitStrategy.PARKING;
@@ -45,7 +73,10 @@ public final class QuickStart implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        int exitCode = run(System.out, System.err, args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
@@ -57,11 +88,6 @@ public final class QuickStart implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate < 0 || series < 1 || seconds < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--rate, --series and --seconds must not be negative (and --series at least 1), were "
-                            + rate + ", " + series + ", " + seconds);
-        }
         ConsoleStatsSink console = new ConsoleStatsSink();
         Pipeline<Point> pipeline = DataCascade.pipeline("quickstart")
                 .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
@@ -71,7 +97,15 @@ public final class QuickStart implements Callable<Integer> {
                 .to(console)
                 .waitStrategy(waitStrategy)
                 .build();
-        Thread hook = new Thread(pipeline::close, "datacascade-shutdown");
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            pipeline.close();
+            try {
+                main.join(2_000); // let the main thread print its last line
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "datacascade-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf("DataCascade quick start: %d series at %s points/s (%s), Ctrl-C to stop%n", series,

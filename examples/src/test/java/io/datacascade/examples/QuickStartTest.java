@@ -41,4 +41,14 @@ class QuickStartTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value for option '--rate'");
     }
+
+    @Test
+    void shouldRejectOutOfRangeValuesNamingTheFlag() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = QuickStart.run(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), "--series", "-3");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--series must be between 1 and 1000000, was -3")
+                .contains("(default: 8)");
+    }
 }
