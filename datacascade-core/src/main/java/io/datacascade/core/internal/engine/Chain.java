@@ -58,13 +58,13 @@ public final class Chain {
         this.sinks = new SinkRunner[sinkCount];
         for (int i = 0; i < sinkCount; i++) {
             Sink<?> sink = definition.sinks().get(i);
-            sinks[i] = new SinkRunner(sink, SinkRunner.nameOf(sink, "sink", i + 1), i, tracker, pipeline, asyncFailure);
+            sinks[i] = new SinkRunner(sink, Names.of(sink, "sink#" + (i + 1)), i, tracker, pipeline, asyncFailure);
         }
         this.deadLetterSinks = new SinkRunner[dlq.size()];
         this.deadLetterBuffers = new BatchBuffer[dlq.size()];
         for (int i = 0; i < dlq.size(); i++) {
             Sink<?> sink = dlq.get(i);
-            deadLetterSinks[i] = new SinkRunner(sink, SinkRunner.nameOf(sink, "dead-letter-sink", i + 1), sinkCount + i,
+            deadLetterSinks[i] = new SinkRunner(sink, Names.of(sink, "dead-letter-sink#" + (i + 1)), sinkCount + i,
                     tracker, pipeline, asyncFailure);
             deadLetterBuffers[i] = new BatchBuffer<>(16);
         }
@@ -241,11 +241,7 @@ public final class Chain {
                 all &= r.sink.flush(left);
             } catch (Exception e) {
                 all = false;
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.collect(first, e);
             }
         }
         if (first != null) {
@@ -261,11 +257,7 @@ public final class Chain {
             try {
                 r.sink.close();
             } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.collect(first, e);
             }
         }
         if (first != null) {

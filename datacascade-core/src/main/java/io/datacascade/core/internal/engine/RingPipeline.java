@@ -67,17 +67,10 @@ public final class RingPipeline<T> implements Pipeline<T> {
         this.chain = new Chain(definition, System::currentTimeMillis, this::fail);
         for (int i = 0; i < sourceCount; i++) {
             Source<?> source = definition.sources().get(i);
-            sources.add(new SourceRunner(source, sourceName(source, i), ring, this));
+            sources.add(new SourceRunner(source, Names.of(source, "source#" + (i + 1)), ring, this));
         }
         this.activeEmitters = new AtomicInteger(sourceCount);
         this.sourcesClosed = new CountDownLatch(sourceCount);
-    }
-
-    private static String sourceName(Source<?> source, int index) {
-        String text = source.toString();
-        String identity = source.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(source));
-        return text != null && !text.equals(identity) && !text.contains("$$Lambda") && text.length() <= 80
-                ? text : "source#" + (index + 1);
     }
 
     /** What the builder recorded; the test driver runs it without threads. */

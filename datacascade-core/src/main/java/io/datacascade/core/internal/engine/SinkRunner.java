@@ -59,13 +59,4 @@ final class SinkRunner implements SinkContext {
     public String sinkName() {
         return name;
     }
-
-    static String nameOf(Sink<?> sink, String role, int position) {
-        String text = sink.toString();
-        String identity = sink.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(sink));
-        if (text != null && !text.equals(identity) && !text.contains("$$Lambda") && text.length() <= 80) {
-            return text;
-        }
-        return role + "#" + position;
-    }
 }

@@ -173,21 +173,13 @@ public final class SynchronousRunner<T> {
             try {
                 c.source.close();
             } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.collect(first, e);
             }
         }
         try {
             chain.close();
         } catch (Exception e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.collect(first, e);
         }
         if (first != null) {
             throw first;
