@@ -86,7 +86,10 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
         return pushAll(List.of(Objects.requireNonNull(record, "record can't be null")));
     }
 
-    /** Runs the records through the stages in order and hands the results to the sinks as one batch. */
+    /**
+     * Runs the records through the stages in order and hands the results to the sinks in batches of
+     * at most the pipeline's {@code maxBatchSize} source records, as the running pipeline would.
+     */
     public PipelineTestDriver<T> pushAll(List<? extends T> records) {
         checkOpen();
         run(() -> runner.push(records));

@@ -45,4 +45,20 @@ class MicrometerMetersTest {
             Metrics.removeRegistry(registry);
         }
     }
+
+    @Test
+    void shouldBindToAnyRegistryAndUnbindAgain() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline<Point> pipeline = DataCascade.pipeline("explicit").from(MemorySource.<Point>create())
+                .filter(p -> true).named("keep-all").to(MemorySink.create()).build();
+        io.datacascade.core.micrometer.PipelineMeterBinder binder =
+                new io.datacascade.core.micrometer.PipelineMeterBinder(pipeline);
+        binder.bindTo(registry);
+        assertThat(registry.get("datacascade.stage.events.in").tag("pipeline", "explicit").tag("stage", "keep-all")
+                .functionCounter().count()).isZero();
+        assertThat(registry.get("datacascade.ring.remaining").gauge().value()).isEqualTo(PipelineBuilder.DEFAULT_RING_SIZE);
+        binder.unbindFrom(registry);
+        assertThat(registry.getMeters()).isEmpty();
+        pipeline.close();
+    }
 }

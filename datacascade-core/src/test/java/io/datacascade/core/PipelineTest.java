@@ -67,14 +67,15 @@ class PipelineTest {
         assertThat(m.stages().get(1).out()).isEqualTo(expected);
     }
 
-    @Test
-    void shouldMergeSeveralSourcesKeepingEachSourcesOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(WaitStrategy.class)
+    void shouldMergeSeveralSourcesWithoutLossDuplicationOrReordering(WaitStrategy strategy) throws Exception {
         MemorySink<Point> sink = MemorySink.create();
         int perSource = 50_000;
         Pipeline<Point> pipeline = DataCascade.pipeline("merge")
                 .from(filledSource("a", perSource)).from(filledSource("b", perSource))
                 .from(filledSource("c", perSource)).from(filledSource("d", perSource))
-                .to(sink).ringSize(64).waitStrategy(WaitStrategy.YIELDING).build();
+                .to(sink).ringSize(8).maxBatchSize(3).waitStrategy(strategy).build();
         pipeline.start();
         awaitTerminal(pipeline);
 
@@ -351,6 +352,36 @@ class PipelineTest {
     }
 
     @Test
+    void shouldTellSourcesUsingTryEmitWhenTheRingIsFullAndLoseNothing() throws Exception {
+        SlowSink slow = new SlowSink();
+        int total = 20_000;
+        int[] refused = {0};
+        Source<Point> polite = new Source<>() {
+            private int next;
+
+            @Override
+            public Poll poll(SourceContext<Point> context) {
+                while (next < total) {
+                    if (context.tryEmit(point("p", next), "offset-" + next) < 0) {
+                        refused[0]++;
+                        return Poll.IDLE; // the Kafka source pauses its partitions here and keeps polling
+                    }
+                    next++;
+                }
+                return Poll.END;
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("polite").from(polite).to(slow).ringSize(16).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(refused[0]).as("the ring was full at times").isPositive();
+        assertThat(slow.records()).extracting(Point::timestamp)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, total).boxed().toList());
+    }
+
+    @Test
     void shouldStopWithinCloseTimeoutWhenSinkHangs() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         Sink<Point> stuck = batch -> {
@@ -564,7 +595,7 @@ class PipelineTest {
 
         @Override
         public void write(Batch<Point> batch) throws InterruptedException {
-            if (++batches % 1000 == 0) {
+            if (++batches % 500 == 0) {
                 Thread.sleep(1);
             }
             delegate.write(batch);

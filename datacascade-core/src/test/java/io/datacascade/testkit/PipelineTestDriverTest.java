@@ -42,6 +42,23 @@ class PipelineTestDriverTest {
     }
 
     @Test
+    void shouldSplitPushesIntoBatchesOfMaxBatchSize() {
+        List<Integer> sizes = new ArrayList<>();
+        Sink<Point> sizer = batch -> sizes.add(batch.size());
+        Pipeline<Point> pipeline = DataCascade.pipeline("t").from(MemorySource.<Point>create()).to(sizer)
+                .maxBatchSize(4).build();
+        try (PipelineTestDriver<Point> driver = PipelineTestDriver.create(pipeline)) {
+            List<Point> ten = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ten.add(Point.of("a", i, i));
+            }
+            driver.pushAll(ten);
+            assertThat(sizes).containsExactly(4, 4, 2);
+            assertThat(driver.durableSequence()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void shouldLetSourcesEmitOnVirtualTime() {
         MemorySink<Point> out = MemorySink.create();
         Pipeline<Point> pipeline = DataCascade.pipeline("t")

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 /**
  * Runs a pipeline definition on the calling thread, without a ring or threads: the engine of the
  * public test driver. Records pushed or polled from sources are queued, then processed in order
- * and handed to the sinks as one batch per push or poll.
+ * and handed to the sinks in batches of at most {@code maxBatchSize}, one run per push or poll.
  */
 public final class SynchronousRunner<T> {
     private final PipelineDefinition<T> definition;
@@ -94,6 +94,7 @@ public final class SynchronousRunner<T> {
             return nextSequence - 1;
         }
         long last = -1;
+        long batchStart = nextSequence;
         Object[] entry;
         while ((entry = queue.poll()) != null) {
             long sequence = nextSequence++;
@@ -104,7 +105,7 @@ public final class SynchronousRunner<T> {
                 // the failing one and everything queued after it are never acknowledged
                 queue.clear();
                 failure = e;
-                if (last >= 0) {
+                if (last >= batchStart) {
                     try {
                         chain.completeBatch(last);
                         deliverDurable();
@@ -115,6 +116,10 @@ public final class SynchronousRunner<T> {
                 throw e;
             }
             last = sequence;
+            if (last - batchStart + 1 == definition.maxBatchSize() && !queue.isEmpty()) {
+                chain.completeBatch(last); // sinks see batches no larger than in the threaded runtime
+                batchStart = last + 1;
+            }
         }
         chain.completeBatch(last);
         deliverDurable();
