@@ -41,7 +41,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
     private final RingBuffer<Slot> ring;
     private final Chain chain;
     private final List<SourceRunner<?>> sources = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private volatile List<Thread> threads = List.of();
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.CREATED);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicInteger activeEmitters;
@@ -88,13 +88,18 @@ public final class RingPipeline<T> implements Pipeline<T> {
         if (!transition(PipelineState.CREATED, PipelineState.RUNNING)) {
             throw new IllegalStateException("pipeline '" + name() + "' can only be started once; it is " + state.get());
         }
-        meters = MeterSupport.bind(this);
-        Thread processor = new Thread(this::runProcessor, "datacascade-" + name() + "-processor");
-        threads.add(processor);
+        try {
+            meters = MeterSupport.bind(this);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Pipeline '{}': could not register Micrometer meters ({}); running without them", name(), e.toString());
+        }
+        List<Thread> all = new ArrayList<>();
+        all.add(new Thread(this::runProcessor, "datacascade-" + name() + "-processor"));
         for (int i = 0; i < sources.size(); i++) {
             SourceRunner<?> runner = sources.get(i);
-            threads.add(new Thread(() -> runSource(runner), "datacascade-" + name() + "-source-" + (i + 1)));
+            all.add(new Thread(() -> runSource(runner), "datacascade-" + name() + "-source-" + (i + 1)));
         }
+        threads = List.copyOf(all);
         for (Thread t : threads) {
             t.start();
         }
