@@ -119,6 +119,11 @@ public abstract class RingBuffer<E> {
             }
             // claimed but not yet published by its producer: wait for it like for anything else
         }
+        return awaitPublished(sequence, limit, timeoutNanos);
+    }
+
+    /** The waiting half of {@link #waitFor}, kept out of line so the fast path above stays small enough to inline. */
+    private long awaitPublished(long sequence, long limit, long timeoutNanos) {
         long deadline = 0;
         int round = 0;
         while (true) {
@@ -138,7 +143,7 @@ public abstract class RingBuffer<E> {
             }
             waiter.idleConsumer(round, remaining, this, sequence);
             round = round == Integer.MAX_VALUE ? Waiter.SPIN_TRIES + Waiter.YIELD_TRIES : round + 1;
-            available = Math.min(cursor.getAcquire(), limit);
+            long available = Math.min(cursor.getAcquire(), limit);
             if (available >= sequence) {
                 long highest = highestPublished(sequence, available);
                 if (highest >= sequence) {
