@@ -129,11 +129,6 @@ public final class Chain {
         buffer.add(item, currentSequence, currentOrigin);
     }
 
-    /** Records collected since the last {@link #completeBatch}. */
-    int pending() {
-        return output.size();
-    }
-
     /**
      * Hands the collected results, and any dead letters, to the sinks as a batch completing
      * {@code sequence}, then empties the buffers.
@@ -144,12 +139,8 @@ public final class Chain {
         output.seal(sequence);
         try {
             for (SinkRunner r : sinks) {
-                if (output.isEmpty() && !r.reportsDurability) {
-                    r.skip(sequence);
-                    continue;
-                }
                 try {
-                    r.write(output);
+                    r.deliver(output);
                 } catch (Exception e) {
                     sinkFailed(r, output, e);
                 }
@@ -162,16 +153,27 @@ public final class Chain {
             BatchBuffer<Object> letters = deadLetterBuffers[i];
             letters.seal(sequence);
             try {
-                if (letters.isEmpty() && !r.reportsDurability) {
-                    r.skip(sequence);
-                } else {
-                    r.write(letters);
-                }
+                r.deliver(letters);
             } catch (Exception e) {
                 throw new PipelineException("dead-letter sink '" + r.name + "' of pipeline '" + pipeline
                         + "' failed to write " + letters.size() + " dead letter(s): " + e, e);
             } finally {
                 letters.clear();
+            }
+        }
+    }
+
+    /**
+     * After a stage failed on the record at {@code failedSequence} under the fail policy, hands
+     * what the batch collected before it (from {@code batchStart} on) to the sinks, so those good
+     * records are not lost; a sink failure here is attached to {@code failure}.
+     */
+    void completeBefore(long failedSequence, long batchStart, RuntimeException failure) {
+        if (failedSequence > batchStart) {
+            try {
+                completeBatch(failedSequence - 1);
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
             }
         }
     }

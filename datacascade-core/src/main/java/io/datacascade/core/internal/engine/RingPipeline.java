@@ -145,14 +145,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
                 chain.process(item, s, origin);
             }
         } catch (RuntimeException e) {
-            // Hand the good records before the failing one to the sinks, so they are not lost.
-            if (s > lo) {
-                try {
-                    chain.completeBatch(s - 1);
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            chain.completeBefore(s, lo, e);
             throw e;
         }
         ring.release(hi);

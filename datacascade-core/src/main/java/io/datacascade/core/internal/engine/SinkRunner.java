@@ -28,8 +28,14 @@ final class SinkRunner implements SinkContext {
         this.reportsDurability = sink.reportsDurability();
     }
 
-    void write(Batch<Object> batch) throws Exception {
-        sink.write(batch);
+    /**
+     * Writes {@code batch}, or, when it is empty and the sink does not track durability itself,
+     * just marks its sequence durable without a call.
+     */
+    void deliver(Batch<Object> batch) throws Exception {
+        if (!batch.isEmpty() || reportsDurability) {
+            sink.write(batch);
+        }
         if (!reportsDurability) {
             tracker.durable(index, batch.sequence());
         }

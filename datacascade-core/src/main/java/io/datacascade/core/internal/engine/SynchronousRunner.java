@@ -4,7 +4,6 @@ import io.datacascade.core.PipelineException;
 import io.datacascade.core.PipelineMetrics;
 import io.datacascade.core.Source;
 import io.datacascade.core.SourceContext;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,13 +104,11 @@ public final class SynchronousRunner<T> {
                 // the failing one and everything queued after it are never acknowledged
                 queue.clear();
                 failure = e;
-                if (last >= batchStart) {
-                    try {
-                        chain.completeBatch(last);
-                        deliverDurable();
-                    } catch (Exception suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
+                chain.completeBefore(sequence, batchStart, e);
+                try {
+                    deliverDurable();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
                 }
                 throw e;
             }
@@ -189,10 +186,6 @@ public final class SynchronousRunner<T> {
         if (first != null) {
             throw first;
         }
-    }
-
-    public Duration closeTimeout() {
-        return definition.closeTimeout();
     }
 
     private final class Context<S> implements SourceContext<S> {
