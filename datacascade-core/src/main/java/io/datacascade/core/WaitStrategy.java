@@ -19,7 +19,12 @@ package io.datacascade.core;
  * </table>
  */
 public enum WaitStrategy {
-    /** Spins with {@link Thread#onSpinWait()}; never gives the core away. */
+    /**
+     * Spins with {@link Thread#onSpinWait()}, offering the core to other runnable threads only once
+     * every thousand or so empty checks (a no-op when the core is its own), so a machine with more
+     * busy threads than cores slows down instead of stalling. Sources that find the ring full back
+     * off as in {@link #PARKING}.
+     */
     BUSY_SPIN,
     /** Spins briefly, then {@link Thread#yield() yields} between checks. */
     YIELDING,

@@ -89,6 +89,29 @@ class PipelineTest {
         assertThat(last).containsOnlyKeys("a", "b", "c", "d").allSatisfy((k, v) -> assertThat(v).isEqualTo(perSource - 1));
     }
 
+    /**
+     * More spinning source threads than cores: a source descheduled while it holds claimed slots
+     * must not stall the others, and a spinning processor must let the sources it waits for run.
+     * Before both were fixed this took minutes on two cores instead of well under a second.
+     */
+    @ParameterizedTest
+    @EnumSource(WaitStrategy.class)
+    void shouldKeepMovingWhenSourceThreadsOutnumberCores(WaitStrategy strategy) throws Exception {
+        MemorySink<Point> sink = MemorySink.create();
+        int sources = 4 * Runtime.getRuntime().availableProcessors();
+        int perSource = 10_000;
+        PipelineBuilder<Point, Point> builder = DataCascade.pipeline("crowded").from(filledSource("s0", perSource));
+        for (int i = 1; i < sources; i++) {
+            builder.from(filledSource("s" + i, perSource));
+        }
+        Pipeline<Point> pipeline = builder.to(sink).ringSize(8).maxBatchSize(3).waitStrategy(strategy).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(sink.size()).isEqualTo(sources * perSource);
+    }
+
     @Test
     void shouldSkipAndCountRecordsAStageFailsOn() throws Exception {
         MemorySink<Point> sink = MemorySink.create();

@@ -67,7 +67,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
         this.chain = new Chain(definition, System::currentTimeMillis, this::fail);
         for (int i = 0; i < sourceCount; i++) {
             Source<?> source = definition.sources().get(i);
-            sources.add(new SourceRunner(source, Names.of(source, "source#" + (i + 1)), ring, this));
+            sources.add(new SourceRunner(source, Names.of(source, "source#" + (i + 1)), ring, this, sourceCount == 1));
         }
         this.activeEmitters = new AtomicInteger(sourceCount);
         this.sourcesClosed = new CountDownLatch(sourceCount);

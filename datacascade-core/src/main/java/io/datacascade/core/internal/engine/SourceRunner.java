@@ -8,11 +8,13 @@ import java.util.Objects;
 
 /**
  * The {@link SourceContext} of one source in a running pipeline: claims ring slots, fills them and
- * publishes them in runs of up to {@value #PUBLISH_BATCH}, and counts. Publishing a run at once
- * instead of every record saves the processor a cache miss on the cursor per record; a run is
+ * publishes them, and counts. The only source of a pipeline publishes in runs of up to
+ * {@value #PUBLISH_BATCH}: that saves the processor a cache miss on the cursor per record; a run is
  * published early when the ring is full (so the processor can free room) and always when a
- * {@code poll} returns, so records never wait on a source that has gone quiet. Used only from
- * that source's thread.
+ * {@code poll} returns, so records never wait on a source that has gone quiet. With several
+ * sources every record is published as soon as it is filled: the processor stops at the first
+ * claimed but unpublished slot, so a run held back by one source (or a source thread the OS
+ * descheduled mid-run) would stall every other source. Used only from that source's thread.
  */
 final class SourceRunner<T> implements SourceContext<T> {
     static final int PUBLISH_BATCH = 64;
@@ -21,12 +23,14 @@ final class SourceRunner<T> implements SourceContext<T> {
     final String name;
     private final RingBuffer<Slot> ring;
     private final RingPipeline<?> pipeline;
+    private final int publishBatch;
     final Counter emitted = new Counter();
     private long unpublishedFrom = -1;
     private long unpublishedTo = -1;
 
-    SourceRunner(Source<T> source, String name, RingBuffer<Slot> ring, RingPipeline<?> pipeline) {
+    SourceRunner(Source<T> source, String name, RingBuffer<Slot> ring, RingPipeline<?> pipeline, boolean onlySource) {
         this.source = source;
+        this.publishBatch = onlySource ? PUBLISH_BATCH : 1;
         this.name = name;
         this.ring = ring;
         this.pipeline = pipeline;
@@ -70,7 +74,7 @@ final class SourceRunner<T> implements SourceContext<T> {
             unpublishedFrom = sequence;
         }
         unpublishedTo = sequence;
-        if (sequence - unpublishedFrom + 1 >= PUBLISH_BATCH) {
+        if (sequence - unpublishedFrom + 1 >= publishBatch) {
             publishPending();
         }
     }

@@ -51,15 +51,19 @@ abstract class Waiter {
     }
 
     static final class BusySpin extends Waiter {
-        @Override
-        void idleConsumer(int round, long maxParkNanos, RingBuffer<?> ring, long wanted) {
-            Thread.onSpinWait();
-        }
+        /** Empty checks between two offers of the core to other threads (mask, power of two minus one). */
+        static final int YIELD_EVERY_MASK = 1023;
 
         @Override
-        void idleProducer(int round) {
-            Thread.onSpinWait();
+        void idleConsumer(int round, long maxParkNanos, RingBuffer<?> ring, long wanted) {
+            if ((round & YIELD_EVERY_MASK) == YIELD_EVERY_MASK) {
+                Thread.yield(); // on an oversubscribed core, lets the producer we wait for run
+            } else {
+                Thread.onSpinWait();
+            }
         }
+        // producers that find the ring full back off as in the other strategies: spinning them
+        // forever would starve the consumer they wait for whenever threads outnumber cores
     }
 
     static final class Yielding extends Waiter {
