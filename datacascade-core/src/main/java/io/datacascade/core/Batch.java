@@ -24,6 +24,16 @@ public interface Batch<T> extends Iterable<T> {
      */
     long sequence();
 
+    /**
+     * What the source attached to the record at {@code index} when it emitted the record it came
+     * from (see {@link SourceContext#emit(Object, Object)}), or null. A sink that writes back to
+     * where the data came from uses it, e.g. a transactional Kafka sink committing the consumed
+     * offsets with its output; records a stage expanded share their source record's origin.
+     */
+    default Object origin(int index) {
+        return null;
+    }
+
     /** Whether the batch has no records. */
     default boolean isEmpty() {
         return size() == 0;

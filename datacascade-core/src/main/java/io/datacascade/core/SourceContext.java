@@ -56,4 +56,16 @@ public interface SourceContext<T> {
 
     /** Whether the pipeline has asked its sources to stop; long polls should return early. */
     boolean isStopping();
+
+    /**
+     * Waits until every record this pipeline's sources emitted up to {@code sequence} is durable
+     * in every sink, at most {@code timeout}; returns whether it is. A source that must settle
+     * its books before it gives work away (the Kafka source when the group revokes partitions)
+     * uses it; {@link Source#onDurable} still follows on the next poll. Returns false at once if
+     * the pipeline has stopped processing.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws InterruptedException if the source's thread is interrupted while waiting
+     */
+    boolean awaitDurable(long sequence, java.time.Duration timeout) throws InterruptedException;
 }

@@ -7,6 +7,7 @@ import io.datacascade.core.Point;
 import io.datacascade.core.Sink;
 import io.datacascade.core.SimulatorSource;
 import io.datacascade.core.Source;
+import io.datacascade.core.UriParameters;
 import java.net.URI;
 import java.util.Set;
 
@@ -33,7 +34,7 @@ public final class BuiltInConnectors {
         }
 
         private static String nameOf(URI uri) {
-            new UriParams(uri, Set.of());
+            UriParameters.of(uri, Set.of());
             String name = uri.getAuthority();
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("memory uri '" + uri + "' needs a name, for example memory://output");
@@ -56,7 +57,7 @@ public final class BuiltInConnectors {
 
         @Override
         public Source<Point> createSource(URI uri) {
-            UriParams params = new UriParams(uri, PARAMS);
+            UriParameters params = UriParameters.of(uri, PARAMS);
             SimulatorSource.Builder b = SimulatorSource.builder();
             b.series((int) Math.min(Integer.MAX_VALUE, params.longValue("series", 4, 1)));
             b.ratePerSecond(params.doubleValue("rate", 1000, 0));

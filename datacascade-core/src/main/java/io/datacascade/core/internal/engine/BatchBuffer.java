@@ -39,8 +39,11 @@ final class BatchBuffer<T> implements Batch<T> {
         return sequences[index];
     }
 
-    /** The origin of the source record that record {@code index} came from, or null. */
-    Object origin(int index) {
+    @Override
+    public Object origin(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + " out of batch of " + size);
+        }
         return origins[index];
     }
 

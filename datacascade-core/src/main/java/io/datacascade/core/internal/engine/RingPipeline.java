@@ -320,6 +320,11 @@ public final class RingPipeline<T> implements Pipeline<T> {
         return stopping;
     }
 
+    /** The pipeline's durable point, for sources waiting on it. */
+    long durable() {
+        return chain.durable();
+    }
+
     @Override
     public void close() {
         if (transition(PipelineState.CREATED, PipelineState.CLOSED)) {

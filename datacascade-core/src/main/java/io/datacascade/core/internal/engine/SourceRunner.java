@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 final class SourceRunner<T> implements SourceContext<T> {
     static final int PUBLISH_BATCH = 64;
+    private static final long AWAIT_DURABLE_POLL_NANOS = 200_000;
 
     final Source<T> source;
     final String name;
@@ -115,5 +116,21 @@ final class SourceRunner<T> implements SourceContext<T> {
     @Override
     public boolean isStopping() {
         return pipeline.isStopping();
+    }
+
+    @Override
+    public boolean awaitDurable(long sequence, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + Durations.requireNonNegative(timeout, "timeout").toNanos();
+        publishPending(); // the records waited for may be among this source's unpublished run
+        while (pipeline.durable() < sequence) {
+            if (ring.isHalted() || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for sequence " + sequence + " to become durable");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(AWAIT_DURABLE_POLL_NANOS);
+        }
+        return true;
     }
 }

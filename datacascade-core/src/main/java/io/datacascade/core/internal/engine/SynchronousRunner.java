@@ -228,5 +228,12 @@ public final class SynchronousRunner<T> {
         public boolean isStopping() {
             return false;
         }
+
+        /** Virtual time does not pass while a source waits: answers what is durable now. */
+        @Override
+        public boolean awaitDurable(long sequence, java.time.Duration timeout) {
+            Durations.requireNonNegative(timeout, "timeout");
+            return chain.durable() >= sequence;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.datacascade.core.internal.connect;
+package io.datacascade.core;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -6,16 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Typed access to a connector URI's query parameters, with errors that name the URI, the
- * parameter and the bad value; unknown parameters are rejected so typos don't pass silently.
+ * Typed access to a connector URI's query parameters for {@link ConnectorProvider} authors, with
+ * errors that name the URI, the parameter and the bad value; unknown parameters are rejected so
+ * typos don't pass silently.
+ *
+ * <pre>{@code
+ * UriParameters params = UriParameters.of(uri, Set.of("rate", "seed"));
+ * long rate = params.longValue("rate", 1000, 0);
+ * }</pre>
  */
-public final class UriParams {
+public final class UriParameters {
     private final URI uri;
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    public UriParams(URI uri, Set<String> allowed) {
+    private UriParameters(URI uri, Set<String> allowed, Predicate<String> alsoAllowed) {
         this.uri = uri;
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
@@ -26,7 +33,7 @@ public final class UriParams {
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                if (!allowed.contains(key)) {
+                if (!allowed.contains(key) && !alsoAllowed.test(key)) {
                     throw new IllegalArgumentException("unknown parameter '" + key + "' in '" + uri + "'; allowed: "
                             + new java.util.TreeSet<>(allowed));
                 }
@@ -35,14 +42,42 @@ public final class UriParams {
         }
     }
 
+    /**
+     * The query parameters of {@code uri}, which may only be among {@code allowed}.
+     *
+     * @throws IllegalArgumentException naming the first parameter not allowed, and the allowed ones
+     */
+    public static UriParameters of(URI uri, Set<String> allowed) {
+        return new UriParameters(uri, Set.copyOf(allowed), key -> false);
+    }
+
+    /**
+     * Like {@link #of(URI, Set)}, also allowing every parameter {@code alsoAllowed} accepts: a
+     * Kafka connector passes any dotted name through as a client setting, say.
+     */
+    public static UriParameters of(URI uri, Set<String> allowed, Predicate<String> alsoAllowed) {
+        return new UriParameters(uri, Set.copyOf(allowed), alsoAllowed);
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
+    /** Every parameter given, in URI order, decoded. */
+    public Map<String, String> asMap() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** The parameter's decoded value, or {@code fallback} when absent. */
     public String string(String key, String fallback) {
         return values.getOrDefault(key, fallback);
     }
 
+    /**
+     * The parameter as a whole number of at least {@code min}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException if it is not a whole number or below {@code min}
+     */
     public long longValue(String key, long fallback, long min) {
         String v = values.get(key);
         if (v == null) {
@@ -60,6 +95,11 @@ public final class UriParams {
         return parsed;
     }
 
+    /**
+     * The parameter as a finite number of at least {@code min}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException if it is not such a number
+     */
     public double doubleValue(String key, double fallback, double min) {
         String v = values.get(key);
         if (v == null) {
@@ -77,6 +117,12 @@ public final class UriParams {
         return parsed;
     }
 
+    /**
+     * The parameter as a constant of {@code type}, matched ignoring case, {@code -} and
+     * {@code _} ({@code random-walk} is {@code RANDOM_WALK}), or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException listing the accepted names if none matches
+     */
     public <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
         String v = values.get(key);
         if (v == null) {
