@@ -35,7 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <ul>
  *   <li>{@code "series"}: a non-empty JSON string. It may be left out: the series is then the
  *       {@linkplain #withDefaultSeries(String) configured default series} or, when none is
- *       configured, the record's key read as UTF-8. This accepts the original stack's form
+ *       configured, the record's key read as (strict) UTF-8, if it is not null or empty. This
+ *       accepts the original stack's form
  *       {@code {"time":1732822000000,"value":0.42}}.
  *   <li>{@code "time"} (alias {@code "timestamp"}; giving both is an error): the event time, either
  *       epoch milliseconds as a JSON number without a fractional part ({@code 1732822000000}, also
@@ -56,7 +57,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>The whole value must be that one object: nothing but whitespace may follow it. It must be
  * UTF-8 (a UTF-8 byte order mark is tolerated); invalid, overlong or surrogate byte sequences, and
- * UTF-16 or UTF-32 text, are rejected. A value longer than {@link #maxPayloadBytes()} is rejected
+ * UTF-16 or UTF-32 text, are rejected. Strings must be valid Unicode: an escaped unpaired
+ * surrogate (which UTF-8 can't carry, and which other JSON readers replace or reject) is rejected
+ * in the series and in tags. A value longer than {@link #maxPayloadBytes()} is rejected
  * before it is parsed. A null value (a tombstone) is rejected.
  *
  * <h2>Errors</h2>
@@ -68,9 +71,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <h2>Threads and cost</h2>
  *
  * <p>A codec is immutable and thread-safe; configure it with the {@code with...} methods, which
- * return a new codec. Decoding uses Jackson's streaming parser on the record's bytes (no data
- * binding, no intermediate strings for numbers); encoding writes the JSON straight into a byte
- * array of the exact size.
+ * return a new codec. Decoding runs Jackson's streaming parser over the record's bytes (no data
+ * binding, no copies of the payload); encoding writes the JSON straight into a byte array of the
+ * exact size.
  */
 public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<Point> {
 
@@ -138,12 +141,18 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
      *
      * @param series the series of records that name none; not null, empty or blank
      * @return a new codec
-     * @throws IllegalArgumentException if {@code series} is null, empty or blank
+     * @throws IllegalArgumentException if {@code series} is null, empty or blank, or has an
+     *                                  unpaired surrogate
      */
     public PointJsonCodec withDefaultSeries(String series) {
         if (series == null || series.isBlank()) {
             throw new IllegalArgumentException("defaultSeries must be non-blank, was "
                     + (series == null ? "null" : quote(series)));
+        }
+        int bad = unpairedSurrogate(series);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("defaultSeries " + quote(series)
+                    + " has an unpaired surrogate at index " + bad);
         }
         return new PointJsonCodec(series, maxPayloadBytes);
     }
@@ -332,6 +341,11 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
         if (series.isEmpty()) {
             throw new InvalidRecordException("\"series\" must not be empty");
         }
+        int bad = unpairedSurrogate(series);
+        if (bad >= 0) {
+            throw new InvalidRecordException("\"series\" " + quote(series)
+                    + " has an unpaired surrogate at index " + bad);
+        }
         return series;
     }
 
@@ -403,6 +417,11 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
                         + describe(valueToken));
             }
             String tagValue = p.getText();
+            int bad = unpairedSurrogate(tagValue);
+            if (bad >= 0) {
+                throw new InvalidRecordException("tag " + quote(key)
+                        + " has an unpaired surrogate at index " + bad + " of its value");
+            }
             if (large != null) {
                 if (large.putIfAbsent(key, tagValue) != null) {
                     throw duplicateTag(key);
@@ -449,6 +468,26 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
                 }
                 return map;
         }
+    }
+
+    /**
+     * The index of the first surrogate in {@code s} that is not part of a pair, or -1. Jackson
+     * rejects such escapes in field names but lets them through in string values.
+     */
+    private static int unpairedSurrogate(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n
+                        && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     private static InvalidRecordException duplicateTag(String key) {
@@ -525,14 +564,14 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
     /**
      * The record value for a point, in the {@linkplain PointJsonCodec wire format}:
      * {@code {"series":…,"time":<epoch millis>,"value":…,"tags":{…}}}, with {@code "tags"} only
-     * when there are tags. {@link #decode} reads it back to an equal point, down to the bits of
-     * the value; strings are escaped as JSON requires, and a lone surrogate in a Java string (not
-     * encodable in UTF-8) is written as a JSON unicode escape, so that it survives too.
+     * when there are tags. Strings are escaped as JSON requires. {@link #decode} reads it back to
+     * an equal point, down to the bits of the value.
      *
      * @param point the point to send; not null
      * @return the UTF-8 JSON bytes
-     * @throws IllegalArgumentException if the value is NaN or infinite: JSON has no such numbers,
-     *                                  and {@link #decode} would reject the record
+     * @throws IllegalArgumentException if the value is NaN or infinite (JSON has no such numbers),
+     *                                  or the series or a tag has an unpaired surrogate (UTF-8 has
+     *                                  no such characters): {@link #decode} would reject the record
      */
     @Override
     public byte[] value(Point point) {
@@ -546,13 +585,14 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
         Map<String, String> tags = point.tags();
         String number = Double.toString(value); // shortest-ish form that parses back exactly
 
-        int size = SERIES_PREFIX.length + jsonStringLength(series)
+        int size = SERIES_PREFIX.length + jsonStringLength(series, point, "series")
                 + TIME_PREFIX.length + decimalLength(time)
                 + VALUE_PREFIX.length + number.length() + 1;
         if (!tags.isEmpty()) {
             size += TAGS_PREFIX.length + tags.size() /* ':' each */ + tags.size() /* ',' or '}' */;
             for (Map.Entry<String, String> tag : tags.entrySet()) {
-                size += jsonStringLength(tag.getKey()) + jsonStringLength(tag.getValue());
+                size += jsonStringLength(tag.getKey(), point, "a tag name")
+                        + jsonStringLength(tag.getValue(), point, "a tag value");
             }
         }
 
@@ -615,8 +655,12 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
         return end;
     }
 
-    /** Bytes {@link #writeJsonString} writes for {@code s}, quotes included. */
-    private static int jsonStringLength(String s) {
+    /**
+     * Bytes {@link #writeJsonString} writes for {@code s}, quotes included.
+     *
+     * @throws IllegalArgumentException if {@code s} has an unpaired surrogate
+     */
+    private static int jsonStringLength(String s, Point point, String what) {
         int length = 2;
         int n = s.length();
         for (int i = 0; i < n; i++) {
@@ -632,13 +676,15 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
                 length += 4;
                 i++;
             } else {
-                length += 6; // lone surrogate: \\uXXXX
+                throw new IllegalArgumentException("can't encode point of series "
+                        + quote(point.series()) + ": " + what + " has an unpaired surrogate at index "
+                        + i + " (not encodable in UTF-8)");
             }
         }
         return length;
     }
 
-    /** Writes {@code s} as a quoted JSON string in UTF-8. */
+    /** Writes {@code s}, checked by {@link #jsonStringLength}, as a quoted JSON string. */
     private static int writeJsonString(byte[] out, int pos, String s) {
         out[pos++] = '"';
         int n = s.length();
@@ -666,15 +712,13 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
                 out[pos++] = (byte) (0xE0 | (c >> 12));
                 out[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
                 out[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n
-                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else {
+                // a surrogate pair: jsonStringLength has rejected unpaired ones
                 int cp = Character.toCodePoint(c, s.charAt(++i));
                 out[pos++] = (byte) (0xF0 | (cp >> 18));
                 out[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                 out[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                 out[pos++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                pos = writeUnicodeEscape(out, pos, c); // not encodable in UTF-8; JSON can escape it
             }
         }
         out[pos++] = '"';
@@ -754,7 +798,7 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
         return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    /** {@code s} in double quotes, shortened and with control characters escaped. */
+    /** {@code s} in double quotes, shortened, control characters and unpaired surrogates escaped. */
     private static String quote(String s) {
         String cut = truncate(s);
         StringBuilder quoted = new StringBuilder(cut.length() + 2).append('"');
@@ -764,6 +808,11 @@ public final class PointJsonCodec implements KafkaDecoder<Point>, KafkaEncoder<P
                 quoted.append('\\').append(c);
             } else if (c < 0x20 || c == 0x7F) {
                 quoted.append(String.format("\\u%04x", (int) c));
+            } else if (Character.isHighSurrogate(c) && i + 1 < cut.length()
+                    && Character.isLowSurrogate(cut.charAt(i + 1))) {
+                quoted.append(c).append(cut.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                quoted.append(String.format("\\u%04x", (int) c)); // unpaired: keep the text valid
             } else {
                 quoted.append(c);
             }

@@ -450,6 +450,21 @@ class PointJsonCodecTest {
     }
 
     @Test
+    void rejectsAnEscapedUnpairedSurrogate() {
+        assertRejected("{\"series\":\"ab\\ud800\",\"time\":1,\"value\":1}")
+                .hasMessage("\"series\" \"ab\\ud800\" has an unpaired surrogate at index 2");
+        assertRejected("{\"series\":\"s\",\"time\":1,\"value\":1,\"tags\":{\"k\":\"\\ude00\\ud83d\"}}")
+                .hasMessage("tag \"k\" has an unpaired surrogate at index 0 of its value");
+        // Jackson itself rejects them in field names, so in tag names
+        assertRejected("{\"series\":\"s\",\"time\":1,\"value\":1,\"tags\":{\"\\ud800\":\"v\"}}")
+                .hasMessageStartingWith("payload is not valid UTF-8 JSON: ")
+                .hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> codec.withDefaultSeries("x\udc00"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("defaultSeries \"x\\udc00\" has an unpaired surrogate at index 1");
+    }
+
+    @Test
     void rejectsANullRecordAsAProgrammingError() {
         assertThatThrownBy(() -> codec.decode(null)).isInstanceOf(NullPointerException.class);
     }
@@ -469,13 +484,27 @@ class PointJsonCodecTest {
 
     @Test
     void escapesStringsAsJsonRequires() {
-        Point point = new Point("q\"b\\s/\u0000\u001f\t\u007f\u2028é😀", 0, 1, Map.of("k\n", "\ud800x"));
+        Point point = new Point("q\"b\\s/\u0000\u001f\t\u007f\u2028é😀", 0, 1, Map.of("k\n", "\r"));
 
         String json = new String(codec.value(point), StandardCharsets.UTF_8);
 
         assertThat(json).isEqualTo("{\"series\":\"q\\\"b\\\\s/\\u0000\\u001f\\t\u007f\u2028é😀\","
-                + "\"time\":0,\"value\":1.0,\"tags\":{\"k\\n\":\"\\ud800x\"}}");
+                + "\"time\":0,\"value\":1.0,\"tags\":{\"k\\n\":\"\\r\"}}");
         assertThat(codec.decode(record(null, json))).isEqualTo(point);
+    }
+
+    @Test
+    void refusesToEncodeAnUnpairedSurrogate() {
+        assertThatThrownBy(() -> codec.value(Point.of("ab\ud800", 1, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("can't encode point of series \"ab\\ud800\": series has an unpaired surrogate"
+                        + " at index 2 (not encodable in UTF-8)");
+        assertThatThrownBy(() -> codec.value(new Point("s", 1, 1, Map.of("\ude00", "v"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a tag name has an unpaired surrogate at index 0");
+        assertThatThrownBy(() -> codec.value(new Point("s", 1, 1, Map.of("k", "😀\ud83d"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a tag value has an unpaired surrogate at index 2");
     }
 
     @Test
@@ -589,7 +618,7 @@ class PointJsonCodecTest {
         return out.toByteArray();
     }
 
-    /** Text mixing ASCII, JSON specials, control characters, accents, CJK, emoji and lone surrogates. */
+    /** Text mixing ASCII, JSON specials, control characters, accents, CJK, emoji, other planes. */
     private static String randomText(Random random, int length) {
         StringBuilder text = new StringBuilder();
         while (text.length() < length) {
@@ -610,7 +639,7 @@ class PointJsonCodecTest {
                     text.appendCodePoint(0x1F300 + random.nextInt(0x300));
                     break;
                 case 5:
-                    text.append((char) (0xD800 + random.nextInt(0x800))); // lone surrogate, usually
+                    text.appendCodePoint(0x10000 + random.nextInt(0x100000)); // any supplementary
                     break;
                 case 6:
                     text.append((char) (0xE000 + random.nextInt(0x2000)));
