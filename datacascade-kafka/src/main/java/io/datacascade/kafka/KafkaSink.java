@@ -62,6 +62,9 @@ public final class KafkaSink<T> implements Sink<T> {
     private long transactionSequence = -1;
     private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
     private volatile boolean failed;
+    /** Guards the transaction state: the processor writes, a timer commits a transaction left open while idle. */
+    private final java.util.concurrent.locks.ReentrantLock transactionLock = new java.util.concurrent.locks.ReentrantLock();
+    private java.util.concurrent.ScheduledExecutorService transactionTimer;
 
     private KafkaSink(Builder<T> b) {
         this.topic = b.topic;
@@ -77,8 +80,8 @@ public final class KafkaSink<T> implements Sink<T> {
         c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) b.deliveryTimeout.toMillis());
-        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, b.deliveryTimeout.toMillis()));
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // the client requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, Math.min(30_000, b.deliveryTimeout.toMillis() / 2)));
         c.putAll(b.properties);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -114,6 +117,13 @@ public final class KafkaSink<T> implements Sink<T> {
                 + " (the producer gave up after its retries): " + e, e));
         if (transactionalId != null) {
             producer.initTransactions();
+            transactionTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "datacascade-" + ctx.pipelineName() + "-" + ctx.sinkName() + "-transactions");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, transactionInterval.toMillis());
+            transactionTimer.scheduleWithFixedDelay(this::commitIfDue, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
             LOG.info("Kafka sink '{}' writes to '{}' in transactions (transactional.id={}), exactly once with its source's offsets",
                     ctx.sinkName(), topic, transactionalId);
         }
@@ -146,6 +156,7 @@ public final class KafkaSink<T> implements Sink<T> {
     }
 
     private void writeInTransaction(Batch<T> batch) {
+        transactionLock.lock();
         try {
             if (!inTransaction && batch.isEmpty()) {
                 context.durable(batch.sequence()); // nothing open, nothing to wait for
@@ -171,6 +182,22 @@ public final class KafkaSink<T> implements Sink<T> {
             }
         } catch (RuntimeException e) {
             failTransaction(e);
+        } finally {
+            transactionLock.unlock();
+        }
+    }
+
+    /** Commits a transaction that has been open for the interval while no batch came to do it: the tail of a stream. */
+    private void commitIfDue() {
+        transactionLock.lock();
+        try {
+            if (!failed && inTransaction && System.nanoTime() - transactionStartNanos >= transactionInterval.toNanos()) {
+                commitTransaction();
+            }
+        } catch (RuntimeException e) {
+            failTransaction(e);
+        } finally {
+            transactionLock.unlock();
         }
     }
 
@@ -214,13 +241,15 @@ public final class KafkaSink<T> implements Sink<T> {
             return true;
         }
         if (transactionalId != null) {
-            if (!failed) {
-                try {
+            transactionLock.lock();
+            try {
+                if (!failed) {
                     commitTransaction();
-                } catch (RuntimeException e) {
-                    failTransaction(e);
-                    return false;
                 }
+            } catch (RuntimeException e) {
+                failTransaction(e);
+            } finally {
+                transactionLock.unlock();
             }
             return !failed;
         }
@@ -230,6 +259,9 @@ public final class KafkaSink<T> implements Sink<T> {
 
     @Override
     public void close() {
+        if (transactionTimer != null) {
+            transactionTimer.shutdownNow();
+        }
         if (producer != null) {
             producer.close(closeTimeout);
         }
@@ -283,10 +315,14 @@ public final class KafkaSink<T> implements Sink<T> {
 
         /**
          * How long the producer keeps retrying a record before the sink gives up and fails the
-         * pipeline ({@code delivery.timeout.ms}); default 2 minutes.
+         * pipeline ({@code delivery.timeout.ms}); default 2 minutes, at least 1 s.
          */
         public Builder<T> deliveryTimeout(Duration timeout) {
-            this.deliveryTimeout = KafkaSettings.requirePositive(timeout, "deliveryTimeout");
+            KafkaSettings.requirePositive(timeout, "deliveryTimeout");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("deliveryTimeout must be at least 1 s (it covers a request timeout), was " + timeout);
+            }
+            this.deliveryTimeout = timeout;
             return this;
         }
 

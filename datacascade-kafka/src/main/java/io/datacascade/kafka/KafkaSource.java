@@ -139,7 +139,7 @@ public final class KafkaSource<T> implements Source<T> {
         d.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         d.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         d.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(brokerTimeout.toMillis(), 1000));
-        d.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, Math.max(brokerTimeout.toMillis(), 1000)));
+        d.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, Math.max(brokerTimeout.toMillis(), 1000) / 2));
         this.deadLetterConfig = Map.copyOf(d);
     }
 
