@@ -82,6 +82,8 @@ public final class KafkaSink<T> implements Sink<T> {
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) b.deliveryTimeout.toMillis());
         // the client requires delivery.timeout.ms >= linger.ms + request.timeout.ms
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, Math.min(30_000, b.deliveryTimeout.toMillis() / 2)));
+        // send() may wait this long for metadata or buffer space: never longer than a record may take in all
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(60_000, b.deliveryTimeout.toMillis()));
         c.putAll(b.properties);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -136,7 +138,8 @@ public final class KafkaSink<T> implements Sink<T> {
 
     @Override
     public void write(Batch<T> batch) {
-        if (failed) {
+        if (failed || tracker.failure() != null) {
+            // don't queue more behind a broker that is gone: the pipeline is already failing with the cause
             throw new IllegalStateException("Kafka sink '" + context.sinkName() + "' failed earlier; see the pipeline's failure");
         }
         if (transactionalId != null) {
