@@ -6,6 +6,7 @@ import io.datacascade.core.Point;
 import io.datacascade.core.Sink;
 import io.datacascade.core.SinkContext;
 import io.datacascade.kafka.internal.KafkaSettings;
+import io.datacascade.kafka.internal.ProducerSettings;
 import io.datacascade.kafka.internal.SendTracker;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,20 +73,7 @@ public final class KafkaSink<T> implements Sink<T> {
         this.transactionSource = b.transactionSource;
         this.transactionInterval = b.transactionInterval;
         this.closeTimeout = b.closeTimeout;
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) b.deliveryTimeout.toMillis());
-        // the client requires delivery.timeout.ms >= linger.ms + request.timeout.ms
-        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, Math.min(30_000, b.deliveryTimeout.toMillis() / 2)));
-        // send() may wait this long for metadata or buffer space: never longer than a record may take in all
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(60_000, b.deliveryTimeout.toMillis()));
-        c.putAll(b.properties);
-        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Map<String, Object> c = ProducerSettings.idempotent(b.bootstrapServers, b.deliveryTimeout, b.properties);
         if (transactionalId != null) {
             c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         }

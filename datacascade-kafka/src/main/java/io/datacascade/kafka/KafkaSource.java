@@ -6,6 +6,7 @@ import io.datacascade.core.SourceContext;
 import io.datacascade.kafka.internal.DeadLetterRecords;
 import io.datacascade.kafka.internal.KafkaSettings;
 import io.datacascade.kafka.internal.OffsetBook;
+import io.datacascade.kafka.internal.ProducerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +32,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,14 +132,8 @@ public final class KafkaSource<T> implements Source<T> {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumerConfig = Map.copyOf(c);
-        Map<String, Object> d = new HashMap<>();
-        d.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        d.put(ProducerConfig.ACKS_CONFIG, "all");
-        d.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        d.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        d.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        d.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(brokerTimeout.toMillis(), 1000));
-        d.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, Math.max(brokerTimeout.toMillis(), 1000) / 2));
+        Map<String, Object> d = ProducerSettings.idempotent(bootstrapServers, Duration.ofMillis(Math.max(brokerTimeout.toMillis(), 1000)),
+                Map.of());
         this.deadLetterConfig = Map.copyOf(d);
     }
 
@@ -332,7 +326,7 @@ public final class KafkaSource<T> implements Source<T> {
         }
         deadLettersUnflushed = true;
         deadLetterProducer.send(DeadLetterRecords.of(deadLetterTopic, record, context.pipelineName(),
-                DeadLetterHeaders.DECODE_STAGE, error, context.currentTimeMillis()), (md, e) -> {
+                DeadLetterHeaders.DECODE_STAGE, DeadLetterRecords.reason(error), error, context.currentTimeMillis()), (md, e) -> {
                     if (e != null) {
                         deadLetterFailure.compareAndSet(null, e);
                     }

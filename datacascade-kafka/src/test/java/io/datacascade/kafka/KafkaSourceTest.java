@@ -158,6 +158,42 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldDeadLetterRecordsAValidationStageRejectsWithTheirOriginalBytesAndWhereTheyCameFrom() throws Exception {
+        String topic = "to-validate";
+        kafka.createTopic(topic, 2);
+        kafka.createTopic(topic + ".dlq", 1);
+        int n = 2_000;
+        KafkaTestData.producePoints(kafka, topic, 0, n);
+        DistinctSink sink = new DistinctSink(0);
+        try (Pipeline<Point> pipeline = DataCascade.pipeline("validation")
+                .from(KafkaSource.points(kafka.bootstrapServers(), topic, "g-validate"))
+                .map(p -> {
+                    if (p.timestamp() % 100 == 0) {
+                        throw new IllegalArgumentException("value " + p.value() + " of " + p.series() + " is out of range");
+                    }
+                    return p;
+                }).named("validate").onError(io.datacascade.core.ErrorPolicy.deadLetter(
+                        KafkaDeadLetterSink.create(kafka.bootstrapServers(), topic + ".dlq")))
+                .to(sink).build()) {
+            pipeline.start();
+            awaitSize(sink, n - n / 100, Duration.ofSeconds(30));
+            assertThat(pipeline.metrics().deadLettered()).isEqualTo(n / 100);
+        }
+        List<ConsumerRecord<byte[], byte[]>> letters = KafkaTestData.readUntil(kafka, topic + ".dlq", true,
+                Duration.ofSeconds(30), l -> l.size() >= n / 100);
+        assertThat(letters).hasSize(n / 100).allSatisfy(letter -> {
+            Point original = decode(letter);
+            assertThat(original.timestamp() % 100).isZero();
+            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(original.series());
+            assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("validate");
+            assertThat(header(letter, DeadLetterHeaders.REASON)).contains("is out of range");
+            assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+            assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isNotNull();
+        });
+        assertCommittedAtEnd("g-validate", topic);
+    }
+
+    @Test
     void shouldNameWhatIsWrongWithEachKindOfPoisonPill() throws Exception {
         String topic = "poison";
         kafka.createTopic(topic, 1);

@@ -17,7 +17,7 @@ public final class DeadLetterRecords {
 
     /** A dead letter for a consumed record: its original key, value and headers, plus ours. */
     public static ProducerRecord<byte[], byte[]> of(String topic, ConsumerRecord<byte[], byte[]> failed, String pipeline,
-            String stage, Throwable error, long failedAt) {
+            String stage, String reason, Throwable error, long failedAt) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : failed.headers()) {
             headers.add(h);
@@ -25,20 +25,21 @@ public final class DeadLetterRecords {
         headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(failed.topic()));
         headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(failed.partition())));
         headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(failed.offset())));
-        addFailure(headers, pipeline, stage, error, failedAt);
+        addFailure(headers, pipeline, stage, reason, error, failedAt);
         return new ProducerRecord<>(topic, null, null, failed.key(), failed.value(), headers);
     }
 
     /** A dead letter for a record that did not come from Kafka: its text form as the value. */
     public static ProducerRecord<byte[], byte[]> of(String topic, byte[] key, byte[] value, String pipeline, String stage,
-            Throwable error, long failedAt) {
+            String reason, Throwable error, long failedAt) {
         RecordHeaders headers = new RecordHeaders();
-        addFailure(headers, pipeline, stage, error, failedAt);
+        addFailure(headers, pipeline, stage, reason, error, failedAt);
         return new ProducerRecord<>(topic, null, null, key, value, headers);
     }
 
-    private static void addFailure(RecordHeaders headers, String pipeline, String stage, Throwable error, long failedAt) {
-        headers.add(DeadLetterHeaders.REASON, utf8(reason(error)));
+    private static void addFailure(RecordHeaders headers, String pipeline, String stage, String reason, Throwable error,
+            long failedAt) {
+        headers.add(DeadLetterHeaders.REASON, utf8(cut(reason)));
         headers.add(DeadLetterHeaders.STAGE, utf8(stage));
         headers.add(DeadLetterHeaders.PIPELINE, utf8(pipeline));
         headers.add(DeadLetterHeaders.EXCEPTION, utf8(error == null ? "" : error.getClass().getName()));
@@ -50,8 +51,11 @@ public final class DeadLetterRecords {
         if (error == null) {
             return "unknown";
         }
-        String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
-        return message.length() <= MAX_REASON_CHARS ? message : message.substring(0, MAX_REASON_CHARS) + "…";
+        return cut(error.getMessage() == null ? error.getClass().getName() : error.getMessage());
+    }
+
+    private static String cut(String reason) {
+        return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     static byte[] utf8(String s) {
