@@ -91,6 +91,12 @@ final class BareRing {
         public boolean isStopping() {
             return ring.isHalted();
         }
+
+        /** Not used: the simulator never waits for durability (the bare ring has no sinks). */
+        @Override
+        public boolean awaitDurable(long sequence, java.time.Duration timeout) {
+            throw new UnsupportedOperationException("the bare ring tracks no durability");
+        }
     }
 
     final EventCounter counter = new EventCounter();

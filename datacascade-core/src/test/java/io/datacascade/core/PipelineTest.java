@@ -228,6 +228,40 @@ class PipelineTest {
     }
 
     @Test
+    void shouldLetASourceWaitUntilWhatItEmittedIsDurable() throws Exception {
+        HeldSink held = new HeldSink();
+        AtomicReference<Boolean> firstWait = new AtomicReference<>();
+        AtomicReference<Boolean> secondWait = new AtomicReference<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Source<Point> source = new Source<>() {
+            private boolean done;
+
+            @Override
+            public Poll poll(SourceContext<Point> context) throws Exception {
+                if (done) {
+                    return Poll.END;
+                }
+                long last = -1;
+                for (int i = 0; i < 10; i++) {
+                    last = context.emit(Point.of("s", i, i)); // still unpublished: awaitDurable must publish them
+                }
+                firstWait.set(context.awaitDurable(last, Duration.ofMillis(50)));
+                waiting.countDown();
+                secondWait.set(context.awaitDurable(last, Duration.ofSeconds(20)));
+                done = true;
+                return Poll.MORE;
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("await").from(source).to(held).build();
+        pipeline.start();
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(firstWait.get()).as("not durable while the sink holds the batch").isFalse();
+        held.releaseAll();
+        awaitTerminal(pipeline);
+        assertThat(secondWait.get()).as("durable once the sink confirmed").isTrue();
+    }
+
+    @Test
     void shouldDrainEverythingEmittedWhenClosed() throws Exception {
         CountingSink sink = new CountingSink();
         Pipeline<Point> pipeline = DataCascade.pipeline("drain")
