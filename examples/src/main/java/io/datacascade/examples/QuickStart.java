@@ -2,7 +2,6 @@ package io.datacascade.examples;
 
 import io.datacascade.core.DataCascade;
 import io.datacascade.core.Pipeline;
-import io.datacascade.core.PipelineMetrics;
 import io.datacascade.core.Point;
 import io.datacascade.core.SimulatorSource;
 import io.datacascade.core.WaitStrategy;
@@ -97,45 +96,13 @@ public final class QuickStart implements Callable<Integer> {
                 .to(console)
                 .waitStrategy(waitStrategy)
                 .build();
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            pipeline.close();
-            try {
-                main.join(2_000); // let the main thread print its last line
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "datacascade-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
         out.printf("DataCascade quick start: %d series at %s points/s (%s), Ctrl-C to stop%n", series,
                 rate == 0 ? "unbounded" : String.format("%,.0f", rate), shape.name().toLowerCase());
-        pipeline.start();
-        long startNanos = System.nanoTime();
-        PipelineMetrics previous = pipeline.metrics();
-        long previousNanos = startNanos;
-        while (!pipeline.state().isTerminal()) {
-            pipeline.awaitTermination(Duration.ofSeconds(1));
-            long now = System.nanoTime();
-            PipelineMetrics m = pipeline.metrics();
-            double elapsed = (now - previousNanos) / 1e9;
-            out.printf("[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s%n",
-                    (now - startNanos) / 1e9, (m.eventsIn() - previous.eventsIn()) / elapsed,
-                    (m.eventsOut() - previous.eventsOut()) / elapsed, m.eventsOut(), m.errors(), m.ringRemaining(),
-                    m.ringCapacity(), console.latest());
-            previous = m;
-            previousNanos = now;
-            if (seconds > 0 && now - startNanos >= seconds * 1_000_000_000L) {
-                break;
-            }
-        }
-        pipeline.close();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running: nothing to remove
-        }
+        int exit = RunLoop.run(pipeline, seconds, Duration.ofSeconds(1), out, (m, before, elapsed, sinceStart) -> String.format(
+                "[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s",
+                sinceStart, (m.eventsIn() - before.eventsIn()) / elapsed, (m.eventsOut() - before.eventsOut()) / elapsed,
+                m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest()));
         out.printf("Stopped: %s, %,d points processed%n", pipeline.state().name().toLowerCase(), pipeline.metrics().eventsOut());
-        return pipeline.failure().isPresent() ? 1 : 0;
+        return exit;
     }
 }
