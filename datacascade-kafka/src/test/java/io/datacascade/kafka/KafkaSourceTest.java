@@ -290,15 +290,19 @@ class KafkaSourceTest {
         }
         try {
             pipelines.forEach(Pipeline::start);
-            KafkaTestData.producePoints(kafka, topic, 0, n / 2);
+            // produce in small steps until the group has settled and every instance has data
+            int produced = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (sinks.stream().anyMatch(s -> s.keys.isEmpty()) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+            while ((produced < n / 4 || sinks.stream().anyMatch(s -> s.keys.isEmpty())) && produced < n / 2
+                    && System.nanoTime() < deadline) {
+                KafkaTestData.producePoints(kafka, topic, produced, produced + 1000);
+                produced += 1000;
+                Thread.sleep(50);
             }
             assertThat(sinks).as("every instance got partitions").allSatisfy(s -> assertThat(s.keys).isNotEmpty());
             pipelines.get(0).close(); // mid-stream: its partitions move to the other two
             assertThat(pipelines.get(0).state()).isEqualTo(PipelineState.CLOSED);
-            KafkaTestData.producePoints(kafka, topic, n / 2, n);
+            KafkaTestData.producePoints(kafka, topic, produced, n);
             Set<String> union = ConcurrentHashMap.newKeySet();
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
