@@ -70,6 +70,6 @@ final class DataCascadeConsumerContender implements KafkaContender {
         }
         progress.verifyExactly(name(), expected);
         workload.verifyCommitted(kafka, group, topic);
-        return pass;
+        return pass.withNote("source_pauses=" + source.pauses());
     }
 }

@@ -65,6 +65,6 @@ final class DataCascadeProducerContender implements KafkaContender {
                     + " records all durable");
         }
         KafkaEndToEnd.verifyAndDeleteProduceTopic(kafka, topic, points.length);
-        return new Pass(points.length, nanos, -1);
+        return new Pass(points.length, nanos, -1, "");
     }
 }

@@ -24,8 +24,14 @@ interface KafkaContender {
      * @param nanos       from creating the first Kafka client to the last record counted (consumers)
      *                    or acknowledged (producers)
      * @param firstNanos  from the same start to the first record counted; -1 where not measured
+     * @param note        extra diagnostics printed with the pass (may be empty)
      */
-    record Pass(long records, long nanos, long firstNanos) {
+    record Pass(long records, long nanos, long firstNanos, String note) {
+
+        /** This pass with {@code note} attached. */
+        Pass withNote(String text) {
+            return new Pass(records, nanos, firstNanos, text);
+        }
 
         /** Records per second over the whole pass. */
         double perSecond() {

@@ -116,9 +116,10 @@ public final class KafkaEndToEnd implements Callable<Integer> {
                 String passName = pass == 0 ? "warmup" : Integer.toString(pass);
                 System.gc();
                 KafkaContender.Pass result = c.run(passName + "-" + Long.toString(System.nanoTime(), 36));
-                System.out.printf(Locale.ROOT, "pass=%s contender=%s records=%d seconds=%.3f records_per_s=%.0f first_record_ms=%s%n",
+                System.out.printf(Locale.ROOT, "pass=%s contender=%s records=%d seconds=%.3f records_per_s=%.0f first_record_ms=%s%s%n",
                         passName, c.name(), result.records(), result.nanos() / 1e9, result.perSecond(),
-                        result.firstNanos() < 0 ? "-" : Long.toString(TimeUnit.NANOSECONDS.toMillis(result.firstNanos())));
+                        result.firstNanos() < 0 ? "-" : Long.toString(TimeUnit.NANOSECONDS.toMillis(result.firstNanos())),
+                        result.note().isEmpty() ? "" : " " + result.note());
                 if (pass > 0) {
                     rates.get(c.name()).add(result.perSecond());
                 }

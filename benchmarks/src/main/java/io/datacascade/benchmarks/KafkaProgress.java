@@ -50,7 +50,7 @@ final class KafkaProgress {
                 first = now - startNanos;
             }
             if (count >= target) {
-                return new KafkaContender.Pass(records, now - startNanos, first);
+                return new KafkaContender.Pass(records, now - startNanos, first, "");
             }
             health.run();
             if (count != lastCount) {

@@ -79,6 +79,6 @@ final class RawProducerContender implements KafkaContender {
             throw new IllegalStateException("raw producer: " + acked.sum() + " acks, expected " + points.length);
         }
         KafkaEndToEnd.verifyAndDeleteProduceTopic(kafka, topic, points.length);
-        return new Pass(points.length, nanos, -1);
+        return new Pass(points.length, nanos, -1, "");
     }
 }

@@ -308,17 +308,13 @@ public final class KafkaSource<T> implements Source<T> {
             heldRecord = null;
             heldValue = null;
             lastEmitted = sequence;
-            if (!commitsByTransaction) {
-                book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), sequence);
-            }
+            book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), sequence);
         }
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
         deadLettered.incrementAndGet();
-        if (!commitsByTransaction) {
-            book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), lastEmitted);
-        }
+        book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), lastEmitted);
         if (deadLetterProducer == null) {
             LOG.warn("Kafka source: skipped unreadable record {}-{}@{} (no dead-letter topic configured): {}",
                     record.topic(), record.partition(), record.offset(), DeadLetterRecords.reason(error));
@@ -375,8 +371,10 @@ public final class KafkaSource<T> implements Source<T> {
 
     @Override
     public void onDurable(long sequence) {
-        if (!commitsByTransaction) {
-            book.settle(sequence);
+        book.settle(sequence);
+        if (commitsByTransaction) {
+            book.takeCommittable(); // the transactional sink committed these with its output
+        } else {
             maybeCommit();
         }
     }
@@ -390,7 +388,7 @@ public final class KafkaSource<T> implements Source<T> {
     private void commit(OffsetBook.Commit commit, boolean sync) {
         lastCommitNanos = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = commit.offsets();
-        if (offsets.isEmpty() || groupId == null) {
+        if (offsets.isEmpty() || groupId == null || commitsByTransaction) {
             return;
         }
         flushDeadLetters();
@@ -464,22 +462,22 @@ public final class KafkaSource<T> implements Source<T> {
                 heldRecord = null;
                 heldValue = null;
             }
-            if (!commitsByTransaction) {
-                long last = book.highestUnsettled(partitions);
-                try {
-                    if (last >= 0 && context.awaitDurable(last, revokeTimeout)) {
-                        book.settle(last);
-                    } else if (last >= 0) {
-                        LOG.warn("Kafka source: records of revoked partitions {} were not durable within {}; their new owner "
-                                + "reads them again", partitions, revokeTimeout);
-                    }
-                    commit(book.takeCommittable(new ArrayList<>(partitions)), true);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    LOG.warn("Kafka source: committing revoked partitions {} failed ({}); their new owner reads the "
-                            + "uncommitted records again", partitions, e.toString());
+            // exactly-once too: waiting lets the transactional sink commit these partitions' records
+            // (its timer closes open transactions) before their new owner starts on them
+            long last = book.highestUnsettled(partitions);
+            try {
+                if (last >= 0 && context.awaitDurable(last, revokeTimeout)) {
+                    book.settle(last);
+                } else if (last >= 0) {
+                    LOG.warn("Kafka source: records of revoked partitions {} were not durable within {}; their new owner "
+                            + "reads them again", partitions, revokeTimeout);
                 }
+                commit(book.takeCommittable(new ArrayList<>(partitions)), true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Kafka source: committing revoked partitions {} failed ({}); their new owner reads the "
+                        + "uncommitted records again", partitions, e.toString());
             }
             book.forget(partitions);
             LOG.info("Kafka source: revoked {}", partitions);
