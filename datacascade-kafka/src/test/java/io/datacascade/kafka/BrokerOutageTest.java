@@ -7,31 +7,15 @@ import io.datacascade.core.Pipeline;
 import io.datacascade.core.PipelineState;
 import io.datacascade.core.Point;
 import io.datacascade.core.SimulatorSource;
-import io.datacascade.testsupport.EmbeddedKafka;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Brokers that are not there, or go away: bounded retries, then a failure that says what happened. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BrokerOutageTest {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+class BrokerOutageTest extends WithBroker {
 
     private static int unusedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {

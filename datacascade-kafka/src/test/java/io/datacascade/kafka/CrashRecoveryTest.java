@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datacascade.core.Point;
 import io.datacascade.testsupport.ChildJvm;
-import io.datacascade.testsupport.EmbeddedKafka;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,21 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * read_committed reader.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class CrashRecoveryTest {
+class CrashRecoveryTest extends WithBroker {
     private static final int RECORDS = 30_000;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private ChildJvm startPipeline(String in, String out, String group, String mode, long nanosPerRecord) throws Exception {
         ChildJvm child = ChildJvm.builder(CrashingPipelineMain.class).jvmArgs("-Xmx256m")

@@ -10,7 +10,6 @@ import io.datacascade.core.Pipeline;
 import io.datacascade.core.PipelineState;
 import io.datacascade.core.Point;
 import io.datacascade.core.Sink;
-import io.datacascade.testsupport.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,27 +25,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The Kafka source against a real broker: commits, dead letters, backpressure, scale-out. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KafkaSourceTest {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+class KafkaSourceTest extends WithBroker {
 
     /** Keeps each (series, timestamp) once and counts every write: an idempotent sink, like a keyed table. */
     static final class DistinctSink implements Sink<Point> {
