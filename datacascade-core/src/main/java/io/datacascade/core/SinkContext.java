@@ -15,6 +15,22 @@ public interface SinkContext {
      */
     void fail(Throwable error);
 
+    /**
+     * Declines one record of the batch being written because this sink can never write it (an
+     * item over the store's size limit, a value the store cannot represent): the pipeline applies
+     * its error policy to that record alone — skip and count, dead-letter with {@code reason}, or
+     * fail — while the sink writes the rest. Only from inside {@link Sink#write}, on the calling
+     * thread; an asynchronous sink still reports the whole batch's sequence durable once the
+     * records it kept are.
+     *
+     * @param index the record's index in the batch
+     * @throws IllegalStateException if called outside {@code write}
+     * @throws IndexOutOfBoundsException if {@code index} is not in the batch
+     */
+    default void reject(int index, String reason, Throwable error) {
+        throw new UnsupportedOperationException("this context cannot reject single records");
+    }
+
     /** The pipeline's name, for thread names, logs and metrics. */
     String pipelineName();
 

@@ -261,6 +261,85 @@ class PipelineTest {
         assertThat(secondWait.get()).as("durable once the sink confirmed").isTrue();
     }
 
+    /** Writes even timestamps, declines odd ones through {@link SinkContext#reject}. */
+    static final class EvenOnlySink implements Sink<Point> {
+        final List<Point> written = new CopyOnWriteArrayList<>();
+        private SinkContext context;
+
+        @Override
+        public void open(SinkContext ctx) {
+            this.context = ctx;
+        }
+
+        @Override
+        public void write(Batch<Point> batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                Point p = batch.get(i);
+                if (p.timestamp() % 2 == 1) {
+                    context.reject(i, "odd timestamp " + p.timestamp(), null);
+                } else {
+                    written.add(p);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "even-only";
+        }
+    }
+
+    @Test
+    void shouldApplyTheErrorPolicyOnlyToTheRecordsASinkRejects() throws Exception {
+        MemorySink<DeadLetter> dlq = MemorySink.create();
+        EvenOnlySink sink = new EvenOnlySink();
+        Pipeline<Point> pipeline = DataCascade.pipeline("rejects").from(filledSource("s", 1000)).to(sink)
+                .errorPolicy(ErrorPolicy.deadLetter(dlq)).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.COMPLETED);
+        assertThat(sink.written).hasSize(500).allSatisfy(p -> assertThat(p.timestamp() % 2).isZero());
+        assertThat(dlq.records()).hasSize(500).allSatisfy(letter -> {
+            assertThat(letter.stage()).isEqualTo("even-only");
+            assertThat(letter.reason()).isEqualTo("odd timestamp " + ((Point) letter.record()).timestamp());
+        });
+        assertThat(pipeline.metrics().deadLettered()).isEqualTo(500);
+        assertThat(pipeline.metrics().durableSequence()).isEqualTo(999);
+    }
+
+    @Test
+    void shouldFailNamingTheRecordWhenASinkRejectsOneUnderTheFailPolicy() throws Exception {
+        EvenOnlySink sink = new EvenOnlySink();
+        Pipeline<Point> pipeline = DataCascade.pipeline("reject-fails").from(filledSource("s", 10)).to(sink).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+
+        assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+        assertThat(pipeline.failure()).get().satisfies(f -> assertThat(f.getMessage())
+                .contains("sink 'even-only' rejected the record: odd timestamp 1"));
+    }
+
+    @Test
+    void shouldRefuseRejectionsOutsideWrite() throws Exception {
+        AtomicReference<SinkContext> context = new AtomicReference<>();
+        Sink<Point> sink = new Sink<>() {
+            @Override
+            public void open(SinkContext ctx) {
+                context.set(ctx);
+            }
+
+            @Override
+            public void write(Batch<Point> batch) {
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("reject-outside").from(filledSource("s", 1)).to(sink).build();
+        pipeline.start();
+        awaitTerminal(pipeline);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> context.get().reject(0, "late", null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("only inside write()");
+    }
+
     @Test
     void shouldDrainEverythingEmittedWhenClosed() throws Exception {
         CountingSink sink = new CountingSink();

@@ -143,6 +143,10 @@ public final class Chain {
                     r.deliver(output);
                 } catch (Exception e) {
                     sinkFailed(r, output, e);
+                    continue;
+                }
+                if (!r.rejections().isEmpty()) {
+                    sinkRejected(r, output);
                 }
             }
         } finally {
@@ -197,6 +201,30 @@ public final class Chain {
             }
         }
         r.skip(batch.sequence());
+    }
+
+    /** Applies the pipeline's error policy to each record a sink declined with {@link SinkRunner#reject}. */
+    private void sinkRejected(SinkRunner r, BatchBuffer<Object> batch) {
+        long now = clock.getAsLong();
+        for (SinkRunner.Rejection rejection : r.rejections()) {
+            int i = rejection.index();
+            r.errors.increment();
+            String reason = "sink '" + r.name + "' rejected the record: " + rejection.reason();
+            switch (defaultPolicy.action()) {
+                case SKIP -> {
+                }
+                case DEAD_LETTER -> {
+                    BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(defaultPolicy.deadLetterSink())];
+                    long sourceSequence = batch.sourceSequence(i);
+                    Object origin = batch.origin(i);
+                    letters.add(new DeadLetter(pipeline, r.name, batch.get(i), origin, rejection.reason(), rejection.error(),
+                            sourceSequence, now), sourceSequence, origin);
+                    deadLettered.increment();
+                }
+                case FAIL -> throw new PipelineException(reason + " (pipeline '" + pipeline + "', record "
+                        + describe(batch.get(i)) + ", sequence " + batch.sourceSequence(i) + ")", rejection.error());
+            }
+        }
     }
 
     /**
