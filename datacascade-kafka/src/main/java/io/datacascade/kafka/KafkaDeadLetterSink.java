@@ -78,6 +78,10 @@ public final class KafkaDeadLetterSink implements Sink<DeadLetter> {
         SendTracker.Pending pending = tracker.open(batch.sequence());
         try {
             for (int i = 0, n = batch.size(); i < n; i++) {
+                if (tracker.failure() != null) {
+                    throw new IllegalStateException("dead-letter sink for '" + topic + "' stopped writing: a send failed");
+                }
+                pending.add(); // before building the letter: one that fails to build keeps the batch from counting as durable
                 DeadLetter letter = batch.get(i);
                 ProducerRecord<byte[], byte[]> record;
                 if (letter.origin() instanceof ConsumerRecord<?, ?> consumed && consumed.value() instanceof byte[]) {
@@ -87,7 +91,6 @@ public final class KafkaDeadLetterSink implements Sink<DeadLetter> {
                     record = DeadLetterRecords.of(topic, null, String.valueOf(letter.record()).getBytes(StandardCharsets.UTF_8),
                             letter.pipeline(), letter.stage(), letter.reason(), letter.error(), letter.timestamp());
                 }
-                pending.add();
                 producer.send(record, pending);
             }
         } finally {
@@ -100,7 +103,6 @@ public final class KafkaDeadLetterSink implements Sink<DeadLetter> {
         if (producer == null) {
             return true;
         }
-        producer.flush();
         return tracker.awaitAll(timeout);
     }
 

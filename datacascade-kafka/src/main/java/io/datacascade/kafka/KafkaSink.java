@@ -136,8 +136,11 @@ public final class KafkaSink<T> implements Sink<T> {
         SendTracker.Pending pending = tracker.open(batch.sequence());
         try {
             for (int i = 0, n = batch.size(); i < n; i++) {
+                if (tracker.failure() != null) {
+                    throw new IllegalStateException("Kafka sink '" + context.sinkName() + "' stopped writing: a send failed");
+                }
                 T record = batch.get(i);
-                pending.add();
+                pending.add(); // before encoding: a record that fails to encode keeps the batch from counting as durable
                 producer.send(new ProducerRecord<>(topic, encoder.key(record), encoder.value(record)), pending);
             }
         } finally {
@@ -243,8 +246,7 @@ public final class KafkaSink<T> implements Sink<T> {
             }
             return !failed;
         }
-        producer.flush();
-        return tracker.awaitAll(timeout);
+        return tracker.awaitAll(timeout); // linger is short: no producer.flush(), which could outlast the timeout
     }
 
     @Override
@@ -328,6 +330,11 @@ public final class KafkaSink<T> implements Sink<T> {
          * longer commits on its own. {@code transactionalId} must be stable across restarts of this
          * instance and unique among instances, so a restarted instance fences its crashed self.
          * Readers must use {@code isolation.level=read_committed}.
+         *
+         * <p>Use it in pipelines whose only durable output is this sink: the transaction commits the
+         * consumed offsets as soon as this sink's output is committed, without waiting for other
+         * asynchronous sinks (a DynamoDB sink, a dead-letter sink for stage errors), whose writes a
+         * crash could then lose. Records the source cannot decode are dead-lettered synchronously.
          */
         public Builder<T> exactlyOnce(String transactionalId, KafkaSource<?> source) {
             this.transactionalId = KafkaSettings.requireText(transactionalId, "transactionalId");

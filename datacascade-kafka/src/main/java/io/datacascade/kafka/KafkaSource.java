@@ -102,6 +102,7 @@ public final class KafkaSource<T> implements Source<T> {
     private T heldValue;
     private boolean paused;
     private long lastEmitted = -1;
+    private long lastDurable = -1;
     private long lastCommitNanos;
     private long lastContactNanos;
     private long lastHealthCheckNanos;
@@ -166,7 +167,7 @@ public final class KafkaSource<T> implements Source<T> {
         return pauses.get();
     }
 
-    /** The consumer's group metadata as of its last poll, for transactional sinks; null before the first poll. */
+    /** The consumer's group metadata as of its last poll, for transactional sinks. */
     ConsumerGroupMetadata groupMetadata() {
         ConsumerGroupMetadata m = groupMetadata;
         if (m == null) {
@@ -247,6 +248,7 @@ public final class KafkaSource<T> implements Source<T> {
                 pauses.incrementAndGet();
             }
             consumer.poll(Duration.ZERO); // keeps the group session alive; paused partitions return nothing
+            groupMetadata = groupId == null ? null : consumer.groupMetadata();
             maybeCommit();
             checkHealth(false);
             return Poll.IDLE;
@@ -279,6 +281,11 @@ public final class KafkaSource<T> implements Source<T> {
         while (true) {
             ConsumerRecord<byte[], byte[]> record = heldRecord;
             T value = heldValue;
+            if (record != null && !owned.contains(new TopicPartition(record.topic(), record.partition()))) {
+                heldRecord = null;
+                heldValue = null;
+                continue;
+            }
             if (record == null) {
                 if (!backlog.hasNext()) {
                     backlog = null;
@@ -314,19 +321,27 @@ public final class KafkaSource<T> implements Source<T> {
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
         deadLettered.incrementAndGet();
-        book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), lastEmitted);
         if (deadLetterProducer == null) {
             LOG.warn("Kafka source: skipped unreadable record {}-{}@{} (no dead-letter topic configured): {}",
                     record.topic(), record.partition(), record.offset(), DeadLetterRecords.reason(error));
-            return;
+        } else {
+            deadLettersUnflushed = true;
+            deadLetterProducer.send(DeadLetterRecords.of(deadLetterTopic, record, context.pipelineName(),
+                    DeadLetterHeaders.DECODE_STAGE, DeadLetterRecords.reason(error), error, context.currentTimeMillis()),
+                    (md, e) -> {
+                        if (e != null) {
+                            deadLetterFailure.compareAndSet(null, e);
+                        }
+                    });
+            if (commitsByTransaction) {
+                // the transactional sink commits offsets on its own clock: the letter must be stored first
+                flushDeadLetters();
+            }
         }
-        deadLettersUnflushed = true;
-        deadLetterProducer.send(DeadLetterRecords.of(deadLetterTopic, record, context.pipelineName(),
-                DeadLetterHeaders.DECODE_STAGE, DeadLetterRecords.reason(error), error, context.currentTimeMillis()), (md, e) -> {
-                    if (e != null) {
-                        deadLetterFailure.compareAndSet(null, e);
-                    }
-                });
+        book.book(new TopicPartition(record.topic(), record.partition()), record.offset(), lastEmitted);
+        if (lastEmitted <= lastDurable) {
+            settle(lastDurable); // everything before it is durable already: no later onDurable would settle it
+        }
     }
 
     private void checkDeadLetters() {
@@ -371,6 +386,11 @@ public final class KafkaSource<T> implements Source<T> {
 
     @Override
     public void onDurable(long sequence) {
+        lastDurable = Math.max(lastDurable, sequence);
+        settle(sequence);
+    }
+
+    private void settle(long sequence) {
         book.settle(sequence);
         if (commitsByTransaction) {
             book.takeCommittable(); // the transactional sink committed these with its output
@@ -398,7 +418,8 @@ public final class KafkaSource<T> implements Source<T> {
         } else {
             consumer.commitAsync(offsets, (done, e) -> {
                 if (e != null) {
-                    LOG.warn("Kafka source: committing offsets {} failed ({}); a later commit covers them", done, e.toString());
+                    LOG.warn("Kafka source: committing offsets {} failed ({}); retrying with the next commit", done, e.toString());
+                    book.restore(commit, owned); // runs on the source thread, inside a later poll
                 } else {
                     committedRecords.addAndGet(commit.records());
                 }
@@ -439,11 +460,36 @@ public final class KafkaSource<T> implements Source<T> {
         return "KafkaSource[" + (assignment.isEmpty() ? topics : assignment) + "]";
     }
 
+    /**
+     * Lets go of {@code partitions}: not owned any more, and none of their records still waiting
+     * for room in the ring is emitted (if the group hands a partition straight back, the consumer
+     * reads it again from the committed offset, and these would be stale duplicates out of order).
+     */
+    private void release(Collection<TopicPartition> partitions) {
+        owned.removeAll(partitions);
+        if (heldRecord != null && partitions.contains(new TopicPartition(heldRecord.topic(), heldRecord.partition()))) {
+            heldRecord = null;
+            heldValue = null;
+        }
+        if (backlog != null) {
+            List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>();
+            backlog.forEachRemaining(r -> {
+                if (!partitions.contains(new TopicPartition(r.topic(), r.partition()))) {
+                    kept.add(r);
+                }
+            });
+            backlog = kept.iterator();
+        }
+    }
+
     /** Keeps the books straight when the group moves partitions; runs inside {@code poll}, on the source thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             owned.addAll(partitions);
+            if (groupId != null) {
+                groupMetadata = consumer.groupMetadata();
+            }
             if (paused && !partitions.isEmpty()) {
                 consumer.pause(partitions);
             }
@@ -457,17 +503,17 @@ public final class KafkaSource<T> implements Source<T> {
             if (partitions.isEmpty()) {
                 return;
             }
-            owned.removeAll(partitions);
-            if (heldRecord != null && partitions.contains(new TopicPartition(heldRecord.topic(), heldRecord.partition()))) {
-                heldRecord = null;
-                heldValue = null;
-            }
+            release(partitions);
             // exactly-once too: waiting lets the transactional sink commit these partitions' records
             // (its timer closes open transactions) before their new owner starts on them
             long last = book.highestUnsettled(partitions);
             try {
                 if (last >= 0 && context.awaitDurable(last, revokeTimeout)) {
                     book.settle(last);
+                } else if (last >= 0 && commitsByTransaction) {
+                    // the open transaction would commit them under the new generation: abort instead
+                    throw new KafkaException("records of revoked partitions " + partitions + " were not committed within "
+                            + revokeTimeout + "; stopping so the transaction aborts and their new owner reads them again");
                 } else if (last >= 0) {
                     LOG.warn("Kafka source: records of revoked partitions {} were not durable within {}; their new owner "
                             + "reads them again", partitions, revokeTimeout);
@@ -475,7 +521,10 @@ public final class KafkaSource<T> implements Source<T> {
                 commit(book.takeCommittable(new ArrayList<>(partitions)), true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (KafkaException e) {
+                if (commitsByTransaction) {
+                    throw e;
+                }
                 LOG.warn("Kafka source: committing revoked partitions {} failed ({}); their new owner reads the "
                         + "uncommitted records again", partitions, e.toString());
             }
@@ -485,7 +534,7 @@ public final class KafkaSource<T> implements Source<T> {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            owned.removeAll(partitions);
+            release(partitions);
             book.forget(partitions);
             LOG.warn("Kafka source: lost {} without a clean hand-over; their uncommitted records are read again by the new owner",
                     partitions);

@@ -43,6 +43,11 @@ final class KafkaTestData {
     static void produce(EmbeddedKafka kafka, List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> config = new HashMap<>(kafka.producerConfig());
         config.put("linger.ms", 5);
+        // test input needs no idempotence; an idempotent producer started right after createTopic was seen
+        // looping on OUT_OF_ORDER_SEQUENCE_NUMBER here (first request answered with stale metadata)
+        config.put("enable.idempotence", false);
+        config.put("max.in.flight.requests.per.connection", 1);
+        config.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             for (ProducerRecord<byte[], byte[]> r : records) {
                 producer.send(r, (md, e) -> {

@@ -77,6 +77,23 @@ public final class OffsetBook {
         return new Commit(out, records);
     }
 
+    /**
+     * Puts back offsets whose commit failed, for the partitions still in {@code owned}, unless a
+     * newer settlement already replaced them; the next commit carries them.
+     */
+    public void restore(Commit failed, java.util.Set<TopicPartition> owned) {
+        failed.offsets().forEach((tp, om) -> {
+            if (owned.contains(tp)) {
+                long[] c = committable.get(tp);
+                if (c == null) {
+                    committable.put(tp, new long[] {om.offset(), failed.records()});
+                } else if (c[0] < om.offset()) {
+                    c[0] = om.offset();
+                }
+            }
+        });
+    }
+
     /** The highest sequence still unsettled in {@code partitions}, or -1 if none is. */
     public long highestUnsettled(Collection<TopicPartition> partitions) {
         long max = -1;

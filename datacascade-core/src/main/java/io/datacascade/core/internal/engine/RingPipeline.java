@@ -320,6 +320,11 @@ public final class RingPipeline<T> implements Pipeline<T> {
         return stopping;
     }
 
+    /** Whether the processor has flushed its sinks for good: the durable point will not move any more. */
+    boolean isFlushed() {
+        return flushed.getCount() == 0;
+    }
+
     /** The pipeline's durable point, for sources waiting on it. */
     long durable() {
         return chain.durable();

@@ -123,7 +123,7 @@ final class SourceRunner<T> implements SourceContext<T> {
         long deadline = System.nanoTime() + Durations.requireNonNegative(timeout, "timeout").toNanos();
         publishPending(); // the records waited for may be among this source's unpublished run
         while (pipeline.durable() < sequence) {
-            if (ring.isHalted() || System.nanoTime() - deadline >= 0) {
+            if (ring.isHalted() || pipeline.isFlushed() || System.nanoTime() - deadline >= 0) {
                 return false;
             }
             if (Thread.interrupted()) {
