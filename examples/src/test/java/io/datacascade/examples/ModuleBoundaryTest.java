@@ -1,0 +1,38 @@
+package io.datacascade.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapters and the examples use core's published API only, like any third-party plug-in
+ * would: nothing outside core imports {@code io.datacascade.core.internal}. (Benchmarks and the
+ * jcstress tests reach into the ring on purpose and are not checked.)
+ */
+class ModuleBoundaryTest {
+    private static final List<String> CHECKED = List.of("datacascade-kafka", "datacascade-dynamodb", "examples");
+
+    @Test
+    void shouldNotImportCoreInternalsOutsideCore() throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        for (String module : CHECKED) {
+            Path sources = root.resolve(module).resolve("src/main/java");
+            assertThat(sources).as("sources of %s", module).isDirectory();
+            try (Stream<Path> files = Files.walk(sources)) {
+                List<String> offenders = files.filter(f -> f.toString().endsWith(".java")).filter(f -> {
+                    try {
+                        return Files.readString(f).contains("io.datacascade.core.internal");
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).map(Path::toString).toList();
+                assertThat(offenders).as("files of %s importing io.datacascade.core.internal", module).isEmpty();
+            }
+        }
+    }
+}
