@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * a time ({@code PutItem}); {@code datacascade} runs a pipeline from an array of the same points
  * into the sink (25-item {@code BatchWriteItem}s, several in flight) until every item is durable.
  * One untimed warm-up pass each, then {@code --passes} timed passes into fresh tables; prints the
- * median points per second and the ratio to {@code naive}. Numbers are for dynalite on this
+ * median points per second and the ratio to {@code naive}. Tables are deleted after each run so
+ * dynalite's in-memory store does not grow from pass to pass. Numbers are for dynalite on this
  * machine, not for AWS (where round trips are longer and the sink's parallelism matters more).
  */
 @Command(name = "DynamoDbSinkBench", mixinStandardHelpOptions = true, version = "DataCascade DynamoDB sink harness",
@@ -65,9 +66,12 @@ public final class DynamoDbSinkBench implements Callable<Integer> {
                     dynalite.endpoint(), points, passes, concurrency);
             List<Double> naive = new ArrayList<>();
             List<Double> sink = new ArrayList<>();
-            for (int pass = 0; pass <= passes; pass++) {
+            for (int p = 0; p <= passes; p++) {
+                int pass = p;
                 double n = naive(client, data, "naive-" + pass);
+                client.deleteTable(r -> r.tableName("naive-" + pass)); // dynalite slows down as its store grows
                 double d = datacascade(client, data, "sink-" + pass);
+                client.deleteTable(r -> r.tableName("sink-" + pass));
                 String label = pass == 0 ? "warm-up" : "pass " + pass;
                 System.out.printf(Locale.ROOT, "%s: naive %,.0f points/s, datacascade %,.0f points/s%n", label, n, d);
                 if (pass > 0) {
