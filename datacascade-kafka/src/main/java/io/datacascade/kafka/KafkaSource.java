@@ -97,6 +97,8 @@ public final class KafkaSource<T> implements Source<T> {
     private boolean deadLettersUnflushed;
     private final OffsetBook book = new OffsetBook();
     private final Set<TopicPartition> owned = new HashSet<>();
+    /** What {@link #owned} held after the last change, for other threads. */
+    private volatile Set<TopicPartition> assignmentSnapshot = Set.of();
     private Iterator<ConsumerRecord<byte[], byte[]>> backlog;
     private ConsumerRecord<byte[], byte[]> heldRecord;
     private T heldValue;
@@ -162,6 +164,11 @@ public final class KafkaSource<T> implements Source<T> {
         return committedRecords.get();
     }
 
+    /** The partitions this source reads now (after the group's last assignment); empty before it joins. */
+    public Set<TopicPartition> assignment() {
+        return assignmentSnapshot;
+    }
+
     /** Times the source paused its partitions because the pipeline's ring was full (backpressure). */
     public long pauses() {
         return pauses.get();
@@ -202,6 +209,7 @@ public final class KafkaSource<T> implements Source<T> {
         } else {
             consumer.assign(assignment);
             owned.addAll(assignment);
+            assignmentSnapshot = Set.copyOf(owned);
             LOG.info("Kafka source: reading partitions {} at {}{}", assignment, bootstrapServers,
                     groupId == null ? " (no group: offsets are not committed)" : " with group '" + groupId + "'");
         }
@@ -467,6 +475,7 @@ public final class KafkaSource<T> implements Source<T> {
      */
     private void release(Collection<TopicPartition> partitions) {
         owned.removeAll(partitions);
+        assignmentSnapshot = Set.copyOf(owned);
         if (heldRecord != null && partitions.contains(new TopicPartition(heldRecord.topic(), heldRecord.partition()))) {
             heldRecord = null;
             heldValue = null;
@@ -487,6 +496,7 @@ public final class KafkaSource<T> implements Source<T> {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             owned.addAll(partitions);
+            assignmentSnapshot = Set.copyOf(owned);
             if (groupId != null) {
                 groupMetadata = consumer.groupMetadata();
             }

@@ -274,16 +274,20 @@ class KafkaSourceTest extends WithBroker {
         }
         try {
             pipelines.forEach(Pipeline::start);
-            // produce in small steps until the group has settled and every instance has data
-            int produced = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while ((produced < n / 4 || sinks.stream().anyMatch(s -> s.keys.isEmpty())) && produced < n / 2
-                    && System.nanoTime() < deadline) {
-                KafkaTestData.producePoints(kafka, topic, produced, produced + 1000);
-                produced += 1000;
-                Thread.sleep(50);
+            // wait until the group has settled: every instance owns partitions and together they own all six
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && (sources.stream().anyMatch(s -> s.assignment().isEmpty())
+                    || sources.stream().mapToInt(s -> s.assignment().size()).sum() != 6)) {
+                Thread.sleep(20);
             }
-            assertThat(sinks).as("every instance got partitions").allSatisfy(s -> assertThat(s.keys).isNotEmpty());
+            assertThat(sources).as("every instance got partitions").allSatisfy(s -> assertThat(s.assignment()).isNotEmpty());
+            int produced = n / 2;
+            KafkaTestData.producePoints(kafka, topic, 0, produced);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sinks.stream().anyMatch(s -> s.keys.isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sinks).as("every instance got data").allSatisfy(s -> assertThat(s.keys).isNotEmpty());
             pipelines.get(0).close(); // mid-stream: its partitions move to the other two
             assertThat(pipelines.get(0).state()).isEqualTo(PipelineState.CLOSED);
             KafkaTestData.producePoints(kafka, topic, produced, n);
