@@ -291,6 +291,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             await(admin.createTopics(List.of(topic)).all(), what);
             awaitLeaders(admin, name, partitions, what);
         }
+        // metadata can name a leader before the leader serves the partition; an idempotent producer whose
+        // first batch then gets NOT_LEADER_OR_FOLLOWER was seen retrying into OUT_OF_ORDER_SEQUENCE_NUMBER
+        // until its delivery timeout (Kafka 4.4.0): a list-offsets answer from every leader rules that out
+        endOffsetSum(name);
     }
 
     /**
