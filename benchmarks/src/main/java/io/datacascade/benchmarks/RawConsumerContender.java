@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * returned records. Consumer settings as {@code KafkaSource}'s defaults, so only the code around
  * the consumer differs: {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed},
  * {@code max.poll.records=2000}, auto-commit off; poll timeout 100 ms (the source's default).
+ * Diagnostic option: commit at most every {@code commitIntervalMs} instead (0 = every poll).
  */
 final class RawConsumerContender implements KafkaContender {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -26,11 +27,13 @@ final class RawConsumerContender implements KafkaContender {
     private final EmbeddedKafka kafka;
     private final String topic;
     private final KafkaWorkload workload;
+    private final long commitIntervalNanos;
 
-    RawConsumerContender(EmbeddedKafka kafka, String topic, KafkaWorkload workload) {
+    RawConsumerContender(EmbeddedKafka kafka, String topic, KafkaWorkload workload, long commitIntervalMs) {
         this.kafka = kafka;
         this.topic = topic;
         this.workload = workload;
+        this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
     }
 
     @Override
@@ -81,6 +84,7 @@ final class RawConsumerContender implements KafkaContender {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
             long kept = 0;
+            long lastCommit = System.nanoTime();
             while (kept < expected) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (records.isEmpty()) {
@@ -95,7 +99,11 @@ final class RawConsumerContender implements KafkaContender {
                 }
                 kept += n;
                 progress.add(n);
-                consumer.commitAsync();
+                long now = System.nanoTime();
+                if (kept >= expected || now - lastCommit >= commitIntervalNanos) {
+                    consumer.commitAsync();
+                    lastCommit = now;
+                }
             }
         }
     }
