@@ -8,7 +8,6 @@ import io.datacascade.core.WaitStrategy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,10 +78,7 @@ public final class QuickStart implements Callable<Integer> {
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new QuickStart(out));
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        return cli.execute(args);
+        return RunLoop.execute(new QuickStart(out), out, err, args);
     }
 
     @Override

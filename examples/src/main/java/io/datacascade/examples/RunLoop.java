@@ -16,6 +16,14 @@ final class RunLoop {
     private RunLoop() {
     }
 
+    /** Runs a picocli command with its help and errors going to {@code out} and {@code err}; returns the exit code. */
+    static int execute(Object command, PrintStream out, PrintStream err, String... args) {
+        picocli.CommandLine cli = new picocli.CommandLine(command);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
     /**
      * Runs {@code pipeline} until it ends, Ctrl-C, or {@code seconds} (0 = no limit) have passed;
      * returns the exit code: 0, or 1 if it failed.

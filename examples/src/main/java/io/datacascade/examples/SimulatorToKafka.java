@@ -9,7 +9,6 @@ import io.datacascade.testsupport.EmbeddedKafka;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,10 +81,7 @@ public final class SimulatorToKafka implements Callable<Integer> {
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new SimulatorToKafka(out));
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        return cli.execute(args);
+        return RunLoop.execute(new SimulatorToKafka(out), out, err, args);
     }
 
     @Override
