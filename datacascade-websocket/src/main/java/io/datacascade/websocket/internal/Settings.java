@@ -1,0 +1,29 @@
+package io.datacascade.websocket.internal;
+
+import io.datacascade.websocket.HistoryStore;
+import java.time.Duration;
+import java.util.Set;
+
+/** The chart server's configuration, checked by the public builder. */
+public record Settings(
+        int maxFrameRate,
+        int defaultMaxPoints,
+        int historyCapacity,
+        int maxSeries,
+        int maxSeriesPerClient,
+        HistoryStore history,
+        Duration historyLimit,
+        int historyPoints,
+        int maxClients,
+        int maxMessageBytes,
+        long sendBufferBytes,
+        Duration stallTimeout,
+        Set<String> allowedOrigins,
+        String token,
+        Duration authTimeout) {
+
+    /** Largest {@code maxPoints} a client may ask for per series and frame. */
+    public static final int MAX_POINTS_LIMIT = 2048;
+    /** Largest {@code historyPoints} a client may ask for per series. */
+    public static final int HISTORY_POINTS_LIMIT = 10_000;
+}

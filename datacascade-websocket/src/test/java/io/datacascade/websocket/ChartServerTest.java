@@ -1,0 +1,259 @@
+package io.datacascade.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datacascade.core.Alert;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The WebSocket protocol against a real server and real Jetty clients. */
+class ChartServerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    private ChartServer server(ChartServer.Builder builder) {
+        return track(builder.port(0).start());
+    }
+
+    @Test
+    void shouldSendStatusThenHistoryThenLivePointsWithoutLossOrDuplicatesAtTheSeam() throws Exception {
+        ChartServer chart = server(ChartServer.builder().maxPointsPerFrame(2048));
+        Feed feed = track(new Feed(chart));
+        String[] series = {"cpu.load", "mem.used", "disk.io"};
+        int perSeries = 6_000;
+        long base = System.currentTimeMillis() - 30_000;
+        AtomicBoolean subscribed = new AtomicBoolean();
+        Thread feeder = new Thread(() -> {
+            for (int i = 0; i < perSeries; i++) {
+                for (String s : series) {
+                    feed.offer(s, base + i, i * 0.5);
+                }
+                if (i % 5 == 4) {
+                    sleep(1);
+                }
+                while (i == perSeries / 3 && !subscribed.get()) {
+                    sleep(1); // let the client subscribe while points keep arriving afterwards
+                }
+            }
+        });
+        feeder.start();
+        Feed.awaitPointsIn(chart, (long) series.length * (perSeries / 3));
+
+        WsClient client = track(WsClient.connect(chart));
+        JsonNode status = client.await("status");
+        assertThat(status.path("auth").asText()).isEqualTo("ok");
+        assertThat(names(status.path("series"))).contains(series);
+        client.send(Map.of("type", "subscribe", "series", List.of(series), "history", 60_000, "historyPoints", 10_000));
+        subscribed.set(true);
+        feeder.join();
+        Feed.awaitPointsIn(chart, (long) series.length * perSeries);
+
+        for (String s : series) {
+            long expectedLast = base + perSeries - 1;
+            client.awaitReceived("points", m -> lastTime(m, s) == expectedLast, WAIT);
+            List<Long> times = new ArrayList<>();
+            boolean historySeen = false;
+            for (JsonNode m : client.received()) {
+                String type = m.path("type").asText();
+                if (type.equals("history") && m.path("series").asText().equals(s)) {
+                    assertThat(historySeen).as("one history for %s", s).isFalse();
+                    assertThat(m.has("downsampled")).isFalse();
+                    historySeen = true;
+                    m.path("t").forEach(t -> times.add(t.asLong()));
+                } else if (type.equals("points")) {
+                    for (JsonNode part : m.path("data")) {
+                        if (part.path("series").asText().equals(s)) {
+                            assertThat(historySeen).as("live points of %s before its history", s).isTrue();
+                            assertThat(part.has("downsampled")).isFalse();
+                            part.path("t").forEach(t -> times.add(t.asLong()));
+                        }
+                    }
+                }
+            }
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < perSeries; i++) {
+                expected.add(base + i);
+            }
+            assertThat(times).as("history + live of %s", s).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldCoalesceFramesToTheConfiguredRate() throws Exception {
+        ChartServer chart = server(ChartServer.builder().maxFrameRate(10).maxPointsPerFrame(2048));
+        Feed feed = track(new Feed(chart));
+        WsClient client = track(WsClient.connect(chart));
+        client.await("status");
+        client.send(Map.of("type", "subscribe", "series", List.of("*")));
+        long start = System.nanoTime();
+        long t = System.currentTimeMillis();
+        int written = 0;
+        while (System.nanoTime() - start < 2_000_000_000L) {
+            for (int i = 0; i < 20; i++) {
+                feed.offer("a", t, i);
+                feed.offer("b", t, i);
+                t++;
+                written += 2;
+            }
+            sleep(1);
+        }
+        Feed.awaitPointsIn(chart, written);
+        long last = t - 1;
+        client.awaitReceived("points", m -> lastTime(m, "a") == last && lastTime(m, "b") == last, WAIT);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<JsonNode> frames = client.received("points");
+        assertThat(frames.size()).as("frames in %.1f s at most 10/s", seconds).isBetween(5, (int) Math.ceil(seconds * 10) + 2);
+        long points = 0;
+        for (JsonNode frame : frames) {
+            assertThat(frame.path("data").size()).isBetween(1, 2);
+            for (JsonNode part : frame.path("data")) {
+                points += part.path("t").size();
+            }
+        }
+        assertThat(points).as("every point arrives, coalesced").isEqualTo(written);
+    }
+
+    @Test
+    void shouldDownsampleToMinAndMaxWhenMorePointsArriveThanAFrameCarries() throws Exception {
+        ChartServer chart = server(ChartServer.builder().maxFrameRate(5));
+        Feed feed = track(new Feed(chart));
+        WsClient client = track(WsClient.connect(chart));
+        client.await("status");
+        client.send(Map.of("type", "subscribe", "series", List.of("*"), "maxPoints", 50));
+        // one burst of 100,000 points, far more than 50 a frame: a sine with one spike up and one down
+        int n = 100_000;
+        long base = System.currentTimeMillis();
+        int up = 31_337;
+        int down = 77_777;
+        for (int i = 0; i < n; i++) {
+            double v = i == up ? 1e6 : i == down ? -1e6 : Math.sin(i / 1000.0);
+            feed.offer("wave", base + i, v);
+        }
+        Feed.awaitPointsIn(chart, n);
+        client.awaitReceived("points", m -> lastTime(m, "wave") == base + n - 1, WAIT);
+        List<JsonNode> frames = client.received("points");
+        boolean sawUp = false;
+        boolean sawDown = false;
+        boolean downsampled = false;
+        for (JsonNode frame : frames) {
+            for (JsonNode part : frame.path("data")) {
+                assertThat(part.path("t").size()).as("points in one frame").isLessThanOrEqualTo(50);
+                downsampled |= part.path("downsampled").path("method").asText().equals("minmax");
+                for (int i = 0; i < part.path("t").size(); i++) {
+                    long t = part.path("t").get(i).asLong();
+                    double v = part.path("v").get(i).asDouble();
+                    sawUp |= t == base + up && v == 1e6;
+                    sawDown |= t == base + down && v == -1e6;
+                    if (i > 0) {
+                        assertThat(t).as("time order").isGreaterThan(part.path("t").get(i - 1).asLong());
+                    }
+                }
+            }
+        }
+        assertThat(downsampled).as("a frame says it was downsampled").isTrue();
+        assertThat(sawUp && sawDown).as("the spike and the dip survive downsampling").isTrue();
+        assertThat(counts(frames)).as("the frames account for every point").containsEntry("wave", (long) n);
+    }
+
+    @Test
+    void shouldRejectInvalidBuilderArgumentsByName() {
+        assertThatThrownBy(() -> ChartServer.builder().port(70_000))
+                .hasMessage("port must be between 0 and 65535, was 70000");
+        assertThatThrownBy(() -> ChartServer.builder().maxFrameRate(0))
+                .hasMessage("maxFrameRate must be between 1 and 120, was 0");
+        assertThatThrownBy(() -> ChartServer.builder().allowedOrigins("not an origin"))
+                .hasMessageContaining("origin must look like https://host[:port], was 'not an origin'");
+        assertThatThrownBy(() -> ChartServer.builder().token("short"))
+                .hasMessage("token must be at least 8 characters, was 5");
+        assertThatThrownBy(() -> ChartServer.builder().stallTimeout(Duration.ZERO))
+                .hasMessage("stallTimeout must be positive, was PT0S");
+    }
+
+    @Test
+    void shouldSayWhenThePortIsTaken() {
+        ChartServer first = server(ChartServer.builder());
+        assertThatThrownBy(() -> ChartServer.builder().port(first.port()).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("could not open the dashboard on 127.0.0.1:" + first.port())
+                .hasMessageContaining("is the port in use?");
+    }
+
+    @Test
+    void shouldBroadcastAlertsAndReplayRecentOnesToNewClients() throws Exception {
+        ChartServer chart = server(ChartServer.builder());
+        WsClient early = track(WsClient.connect(chart));
+        early.await("status");
+        Alert firing = new Alert("cpu-high", "cpu.load", Alert.State.FIRING, 97.5, "value > 90", "critical",
+                Map.of("host", "a"), 1_000, 1_000);
+        chart.publish(firing);
+        JsonNode live = early.await("alert");
+        assertThat(live.path("rule").asText()).isEqualTo("cpu-high");
+        assertThat(live.path("state").asText()).isEqualTo("FIRING");
+        assertThat(live.path("value").asDouble()).isEqualTo(97.5);
+        assertThat(live.path("labels").path("host").asText()).isEqualTo("a");
+        assertThat(live.path("replay").asBoolean()).isFalse();
+
+        WsClient late = track(WsClient.connect(chart));
+        JsonNode replayed = late.await("alert");
+        assertThat(replayed.path("rule").asText()).isEqualTo("cpu-high");
+        assertThat(replayed.path("replay").asBoolean()).isTrue();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> names(JsonNode series) {
+        List<String> names = new ArrayList<>();
+        series.forEach(s -> names.add(s.path("name").asText()));
+        return names;
+    }
+
+    /** The last time of {@code series} in a points frame, or Long.MIN_VALUE if absent. */
+    static long lastTime(JsonNode frame, String series) {
+        for (JsonNode part : frame.path("data")) {
+            if (part.path("series").asText().equals(series)) {
+                JsonNode t = part.path("t");
+                return t.get(t.size() - 1).asLong();
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    static Map<String, Long> counts(List<JsonNode> frames) {
+        Map<String, Long> counts = new HashMap<>();
+        for (JsonNode frame : frames) {
+            for (JsonNode part : frame.path("data")) {
+                long n = part.has("downsampled") ? part.path("downsampled").path("points").asLong() : part.path("t").size();
+                counts.merge(part.path("series").asText(), n, Long::sum);
+            }
+        }
+        return counts;
+    }
+}
