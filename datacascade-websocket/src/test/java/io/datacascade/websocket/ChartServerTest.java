@@ -105,7 +105,9 @@ class ChartServerTest {
         Feed feed = track(new Feed(chart));
         WsClient client = track(WsClient.connect(chart));
         client.await("status");
-        client.send(Map.of("type", "subscribe", "series", List.of("*")));
+        client.send(Map.of("type", "subscribe", "series", List.of("a", "b")));
+        client.awaitReceived("history", m -> m.path("series").asText().equals("a"), WAIT); // history answers a subscription
+        client.awaitReceived("history", m -> m.path("series").asText().equals("b"), WAIT);
         long start = System.nanoTime();
         long t = System.currentTimeMillis();
         int written = 0;
@@ -140,7 +142,9 @@ class ChartServerTest {
         Feed feed = track(new Feed(chart));
         WsClient client = track(WsClient.connect(chart));
         client.await("status");
-        client.send(Map.of("type", "subscribe", "series", List.of("*"), "maxPoints", 50));
+        client.send(Map.of("type", "subscribe", "series", List.of("wave"), "maxPoints", 50));
+        JsonNode empty = client.await("history");
+        assertThat(empty.path("t").size()).isZero();
         // one burst of 100,000 points, far more than 50 a frame: a sine with one spike up and one down
         int n = 100_000;
         long base = System.currentTimeMillis();

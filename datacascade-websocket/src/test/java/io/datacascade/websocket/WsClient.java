@@ -40,6 +40,7 @@ public final class WsClient implements Session.Listener, AutoCloseable {
 
     static WsClient connect(URI ws, Map<String, String> headers) throws Exception {
         WebSocketClient jetty = new WebSocketClient();
+        jetty.setMaxTextMessageSize(16 << 20);
         jetty.start();
         WsClient c = new WsClient(jetty);
         ClientUpgradeRequest request = new ClientUpgradeRequest(ws);
@@ -96,12 +97,20 @@ public final class WsClient implements Session.Listener, AutoCloseable {
 
     @Override
     public void onWebSocketError(Throwable cause) {
+        closeReason = "error: " + cause;
         closed.complete(-1);
     }
 
     /** Stops reading: the server's bytes pile up in TCP buffers, like a frozen browser tab. */
     void stall() {
         reading.set(false);
+    }
+
+    /** Reads again after {@link #stall()}. */
+    void resume() {
+        if (!reading.getAndSet(true)) {
+            session.demand();
+        }
     }
 
     void send(Object message) throws Exception {
