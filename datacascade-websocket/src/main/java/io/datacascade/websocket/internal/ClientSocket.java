@@ -29,6 +29,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
     /** The client is closed after this many bad messages: it is not a dashboard. */
     private static final int MAX_BAD_MESSAGES = 50;
     static final int CLOSE_TOO_SLOW = 4001;
+    private static final long CLOSE_GRACE_MILLIS = 5_000;
 
     private final Hub hub;
     private final String remote;
@@ -463,12 +464,22 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
         hub.schedule(() -> close(code, reason), 0);
     }
 
+    /**
+     * Sends a close frame and drops the connection if the client has not completed the close
+     * within {@link #CLOSE_GRACE_MILLIS}: a stalled client never reads the close frame queued behind
+     * its unread data.
+     */
     void close(int code, String reason) {
         Session s = session;
         closed = true;
         hub.unregister(this);
         if (s != null && s.isOpen()) {
             s.close(code, reason, Callback.from(() -> { }, failure -> s.disconnect()));
+            hub.schedule(() -> {
+                if (s.isOpen()) {
+                    s.disconnect();
+                }
+            }, CLOSE_GRACE_MILLIS);
         }
     }
 

@@ -192,6 +192,7 @@ public final class Hub extends AbstractLifeCycle {
         if (!authenticated && authorization != null) {
             if (!tokenMatches(bearer(authorization))) {
                 rejected.increment();
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
                 Response.writeError(request, response, callback, 401, "invalid bearer token");
                 return null;
             }
