@@ -2,9 +2,11 @@ package io.datacascade.examples;
 
 import io.datacascade.core.DataCascade;
 import io.datacascade.core.Pipeline;
+import io.datacascade.core.PipelineBuilder;
 import io.datacascade.core.Point;
 import io.datacascade.core.SimulatorSource;
 import io.datacascade.core.WaitStrategy;
+import io.datacascade.websocket.ChartServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,12 +17,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The first example: simulated sensor data through a few transforms into a console sink that
- * prints throughput and the latest value of each series once a second. No Kafka, no AWS.
+ * The first example: simulated sensor data through a few transforms onto the live dashboard and into
+ * a console sink that prints throughput and the latest value of each series once a second. No
+ * Kafka, no AWS.
  */
 @Command(name = "datacascade-demo", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
-        description = {"Streams simulated time series through a DataCascade pipeline and prints events/s once a second.",
-                "Pipeline: sim:// -> drop NaN -> Celsius to Fahrenheit -> tag -> console stats."},
+        description = {"Streams simulated time series through a DataCascade pipeline, draws them on a live dashboard",
+                "in the browser and prints events/s once a second.",
+                "Pipeline: sim:// -> drop NaN -> Celsius to Fahrenheit -> tag -> dashboard + console stats."},
         sortOptions = false)
 public final class QuickStart implements Callable<Integer> {
 
@@ -61,6 +65,24 @@ public final class QuickStart implements Callable<Integer> {
         seconds = value;
     }
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the live dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    void httpPort(int value) {
+        if (value < 0 || value > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--http-port must be between 0 and 65535, was " + value);
+        }
+        httpPort = value;
+    }
+
+    private int httpPort = 8080;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the dashboard listens on; 0.0.0.0 lets other machines in (default: ${DEFAULT-VALUE}).")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--no-dashboard", description = "Print to the console only, without the dashboard.")
+    boolean noDashboard;
+
     @Option(names = "--wait", paramLabel = "STRATEGY", description = "Processor wait strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     WaitStrategy waitStrategy = WaitStrategy.PARKING;
 
@@ -84,16 +106,40 @@ public final class QuickStart implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConsoleStatsSink console = new ConsoleStatsSink();
-        Pipeline<Point> pipeline = DataCascade.pipeline("quickstart")
-                .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
-                .filter(p -> Double.isFinite(p.value())).named("drop-non-finite")
-                .map(p -> p.withValue(p.value() * 9 / 5 + 32)).named("celsius-to-fahrenheit")
-                .map(p -> p.withTag("unit", "F")).named("tag-unit")
-                .to(console)
-                .waitStrategy(waitStrategy)
-                .build();
+        ChartServer chart = null;
+        if (!noDashboard) {
+            try {
+                chart = ChartServer.builder().bind(bind).port(httpPort).start();
+            } catch (IllegalStateException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage()
+                        + " (or run with --no-dashboard)");
+            }
+        }
+        try {
+            PipelineBuilder<Point, Point> builder = DataCascade.pipeline("quickstart")
+                    .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
+                    .filter(p -> Double.isFinite(p.value())).named("drop-non-finite")
+                    .map(p -> p.withValue(p.value() * 9 / 5 + 32)).named("celsius-to-fahrenheit")
+                    .map(p -> p.withTag("unit", "F")).named("tag-unit")
+                    .to(console)
+                    .waitStrategy(waitStrategy);
+            if (chart != null) {
+                builder.to(chart.sink());
+            }
+            return stream(builder.build(), console, chart);
+        } finally {
+            if (chart != null) {
+                chart.close();
+            }
+        }
+    }
+
+    private int stream(Pipeline<Point> pipeline, ConsoleStatsSink console, ChartServer chart) throws Exception {
         out.printf("DataCascade quick start: %d series at %s points/s (%s), Ctrl-C to stop%n", series,
                 rate == 0 ? "unbounded" : String.format("%,.0f", rate), shape.name().toLowerCase());
+        if (chart != null) {
+            out.printf("Live dashboard: %s (open it in a browser)%n", chart.url());
+        }
         int exit = RunLoop.run(pipeline, seconds, Duration.ofSeconds(1), out, (m, before, elapsed, sinceStart) -> String.format(
                 "[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s",
                 sinceStart, (m.eventsIn() - before.eventsIn()) / elapsed, (m.eventsOut() - before.eventsOut()) / elapsed,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * jcstress tests reach into the ring on purpose and are not checked.)
  */
 class ModuleBoundaryTest {
-    private static final List<String> CHECKED = List.of("datacascade-kafka", "datacascade-dynamodb", "examples");
+    private static final List<String> CHECKED = List.of("datacascade-kafka", "datacascade-dynamodb", "datacascade-websocket", "examples");
 
     @Test
     void shouldNotImportCoreInternalsOutsideCore() throws IOException {

@@ -17,11 +17,12 @@ class QuickStartTest {
     void shouldPrintEventsFlowingOnceASecondAndStopCleanly() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int exit = QuickStart.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err,
-                "--seconds", "2", "--rate", "20000", "--series", "3");
+                "--seconds", "2", "--rate", "20000", "--series", "3", "--http-port", "0");
         String output = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(exit).as(output).isZero();
-        assertThat(output).contains("DataCascade quick start: 3 series at 20,000 points/s");
+        assertThat(output).contains("DataCascade quick start: 3 series at 20,000 points/s")
+                .containsPattern("Live dashboard: http://localhost:\\d+/");
         Matcher total = Pattern.compile("total out +([\\d,]+)").matcher(output);
         long last = 0;
         int lines = 0;
