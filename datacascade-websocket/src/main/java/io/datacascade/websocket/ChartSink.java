@@ -33,9 +33,7 @@ public final class ChartSink implements Sink<Point> {
 
     @Override
     public void write(Batch<Point> batch) {
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            hub.append(batch.get(i));
-        }
+        hub.append(batch);
     }
 
     /** A sink for alert events: each one goes to every connected dashboard. */

@@ -1,6 +1,7 @@
 package io.datacascade.websocket.internal;
 
 import io.datacascade.core.Alert;
+import io.datacascade.core.Batch;
 import io.datacascade.core.Point;
 import io.datacascade.websocket.ChartMetrics;
 import io.datacascade.websocket.HistoryStore;
@@ -50,6 +51,7 @@ public final class Hub extends AbstractLifeCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     private static final int RECENT_ALERTS = 100;
+    static final int LISTED_SERIES = 1_000;
     private static final int ALERT_QUEUE = 10_000;
     private static final long STATUS_MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long PING_INTERVAL_SECONDS = 20;
@@ -86,19 +88,31 @@ public final class Hub extends AbstractLifeCycle {
 
     // ---------------------------------------------------------------- input (sink threads)
 
-    /** Stores one point; called by {@code ChartSink} on a pipeline's processor thread. */
-    public void append(Point p) {
-        double v = p.value();
-        if (!Double.isFinite(v)) {
-            pointsSkipped.increment();
-            return;
+    /** Stores a batch of points; called by {@code ChartSink} on a pipeline's processor thread. */
+    public void append(Batch<Point> batch) {
+        int stored = 0;
+        int skipped = 0;
+        SeriesBuffer buffer = null;
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            Point p = batch.get(i);
+            double v = p.value();
+            if (!Double.isFinite(v)) {
+                skipped++;
+                continue;
+            }
+            if (buffer == null || !buffer.name().equals(p.series())) {
+                buffer = buffer(p.series());
+                if (buffer == null) {
+                    continue;
+                }
+            }
+            buffer.append(p.timestamp(), v);
+            stored++;
         }
-        SeriesBuffer buffer = buffer(p.series());
-        if (buffer == null) {
-            return;
+        pointsIn.add(stored);
+        if (skipped > 0) {
+            pointsSkipped.add(skipped);
         }
-        buffer.append(p.timestamp(), v);
-        pointsIn.increment();
     }
 
     private SeriesBuffer buffer(String name) {
@@ -302,11 +316,19 @@ public final class Hub extends AbstractLifeCycle {
         return settings.history();
     }
 
-    /** {@code "series":[{"name":…,"t":…,"v":…,"points":…},…]} sorted by name. */
+    /**
+     * {@code "series":[{"name":…,"t":…,"v":…,"points":…},…],"seriesTotal":n}: the first
+     * {@value #LISTED_SERIES} series by name (a status goes to every client, so it stays small).
+     */
     StringBuilder seriesJson(StringBuilder out) {
         out.append("\"series\":[");
         boolean first = true;
-        for (Map.Entry<String, SeriesBuffer> e : new TreeMap<>(series).entrySet()) {
+        int listed = 0;
+        TreeMap<String, SeriesBuffer> sorted = new TreeMap<>(series);
+        for (Map.Entry<String, SeriesBuffer> e : sorted.entrySet()) {
+            if (listed++ == LISTED_SERIES) {
+                break;
+            }
             if (!first) {
                 out.append(',');
             }
@@ -320,7 +342,7 @@ public final class Hub extends AbstractLifeCycle {
             }
             out.append(",\"points\":").append(b.stored()).append('}');
         }
-        return out.append(']');
+        return out.append("],\"seriesTotal\":").append(sorted.size());
     }
 
     String status(boolean authenticated) {
