@@ -480,10 +480,17 @@
     const old = model.stores.get(name);
     const fresh = emptyStore();
     insertPoints(fresh, msg.t, msg.v, -Infinity);
-    // History replaces what we had, but keep live points newer than it that raced ahead of it.
-    if (old && typeof msg.to === 'number') {
-      const i = upperBound(old.t, msg.to);
-      if (i < old.t.length) insertPoints(fresh, old.t.slice(i), old.v.slice(i), -Infinity);
+    // History replaces what we had where it has data. Keep what we hold from before its first
+    // point (a restarted server remembers less than this page), and live points newer than it
+    // that raced ahead of it.
+    if (old) {
+      const first = fresh.t.length ? fresh.t[0] : (typeof msg.to === 'number' ? msg.to + 1 : Infinity);
+      const before = lowerBound(old.t, first);
+      if (before > 0) insertPoints(fresh, old.t.slice(0, before), old.v.slice(0, before), -Infinity);
+      if (typeof msg.to === 'number') {
+        const i = upperBound(old.t, msg.to);
+        if (i < old.t.length) insertPoints(fresh, old.t.slice(i), old.v.slice(i), -Infinity);
+      }
     }
     enforceCap(fresh, SERIES_CAP, bucketMs());
     model.stores.set(name, fresh);
