@@ -14,6 +14,7 @@ public final class SeriesBuffer {
 
     /** Buckets kept between two frames before neighbours are merged (points of one frame). */
     static final int MAX_BUCKETS = 4096;
+    private static final int MIN_BUCKET_ARRAY = 16;
 
     private final String name;
     private final int capacity;
@@ -24,11 +25,11 @@ public final class SeriesBuffer {
     private long written;
 
     // pending buckets since the last frame: bucket i holds its minimum (loT/loV) and maximum (hiT/hiV)
-    private long[] loT = new long[16];
-    private double[] loV = new double[16];
-    private long[] hiT = new long[16];
-    private double[] hiV = new double[16];
-    private long[] start = new long[16];
+    private long[] loT = new long[MIN_BUCKET_ARRAY];
+    private double[] loV = new double[MIN_BUCKET_ARRAY];
+    private long[] hiT = new long[MIN_BUCKET_ARRAY];
+    private double[] hiV = new double[MIN_BUCKET_ARRAY];
+    private long[] start = new long[MIN_BUCKET_ARRAY];
     private int buckets;
     private int perBucket = 1;
     private int fill;
@@ -135,6 +136,15 @@ public final class SeriesBuffer {
         PendingFrame frame = new PendingFrame(name, Arrays.copyOf(loT, buckets), Arrays.copyOf(loV, buckets),
                 Arrays.copyOf(hiT, buckets), Arrays.copyOf(hiV, buckets), Arrays.copyOf(start, buckets),
                 perBucket == 1, pendingPoints, lastT, lastV);
+        if (loT.length > MIN_BUCKET_ARRAY && buckets < loT.length / 4) {
+            // a burst grew the arrays; a quieter frame gives the memory back (up to 160 KB a series)
+            int size = Math.max(MIN_BUCKET_ARRAY, Integer.highestOneBit(buckets) * 2);
+            loT = new long[size];
+            loV = new double[size];
+            hiT = new long[size];
+            hiV = new double[size];
+            start = new long[size];
+        }
         buckets = 0;
         perBucket = 1;
         fill = 0;
@@ -173,6 +183,11 @@ public final class SeriesBuffer {
     /** Stored points now (at most the capacity). */
     synchronized long stored() {
         return Math.min(written, capacity);
+    }
+
+    /** Current length of the pending-bucket arrays (for tests of their memory). */
+    synchronized int bucketCapacity() {
+        return loT.length;
     }
 
     synchronized long written() {

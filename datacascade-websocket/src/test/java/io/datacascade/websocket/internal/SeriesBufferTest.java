@@ -83,6 +83,20 @@ class SeriesBufferTest {
     }
 
     @Test
+    void shouldGiveBackBucketMemoryAfterABurst() {
+        SeriesBuffer b = new SeriesBuffer("s", 16);
+        for (int i = 0; i < 100_000; i++) {
+            b.append(i, i);
+        }
+        assertThat(b.takePending().buckets()).as("100,000 points, 32 per bucket after five merges").isEqualTo(3125);
+        b.append(100_000, 1);
+        PendingFrame quiet = b.takePending();
+        assertThat(quiet.buckets()).isEqualTo(1);
+        assertThat(quiet.start()).containsExactly(100_000);
+        assertThat(b.bucketCapacity()).as("arrays shrunk after the quiet frame").isEqualTo(16);
+    }
+
+    @Test
     void shouldKeepMinAndMaxOfEachBucketInTimeOrder() {
         long[] t = new long[12];
         double[] v = {5, 1, 9, 3, /* */ 2, 8, 4, 0, /* */ 6, 6, 7, 6};
