@@ -124,6 +124,12 @@ public final class DashboardFanout implements Callable<Integer> {
             description = "A JVM option for the clients' JVM, e.g. --client-jvm-option=-Xmx1g (repeatable).")
     List<String> clientJvmOptions = new ArrayList<>();
 
+    @Option(names = "--client-cpus", paramLabel = "LIST",
+            description = "Run the clients' JVM on these CPUs only (taskset -c LIST), e.g. 1 while the server runs "
+                    + "under taskset -c 0: the clients (browsers, in real life on other machines) then do not take "
+                    + "the server's CPU.")
+    String clientCpus;
+
     private static final int HISTORY_SERIES = 10;
     private static final int HISTORY_CAPACITY = 100_000;
     private static final int MAX_SERIES = 64; // ChartServer's default maxSeriesPerClient: "*" covers at most this many
@@ -180,7 +186,7 @@ public final class DashboardFanout implements Callable<Integer> {
             }
             loadAlone = heap("0 clients, source running");
 
-            try (ClientJvm jvm = new ClientJvm(clientJvmOptions, server.port(), series, baseMicros)) {
+            try (ClientJvm jvm = new ClientJvm(clientCpus, clientJvmOptions, server.port(), series, baseMicros)) {
                 // one client comes and goes before the 0-client heap, so Jetty's lazily built state is in both
                 source.rate(rate);
                 jvm.command("connect 1 " + maxPoints, "ok connect");
@@ -639,8 +645,11 @@ public final class DashboardFanout implements Callable<Integer> {
         private final BufferedWriter commands;
         private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
 
-        ClientJvm(List<String> jvmOptions, int port, int series, long baseMicros) throws IOException {
+        ClientJvm(String cpus, List<String> jvmOptions, int port, int series, long baseMicros) throws IOException {
             List<String> cmd = new ArrayList<>();
+            if (cpus != null) {
+                cmd.addAll(List.of("taskset", "-c", cpus));
+            }
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmOptions);
             cmd.add("-cp");

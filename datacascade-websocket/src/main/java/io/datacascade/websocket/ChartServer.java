@@ -44,8 +44,12 @@ public final class ChartServer implements AutoCloseable {
 
     /** Frames per second per client unless {@link Builder#maxFrameRate(int)} says otherwise. */
     public static final int DEFAULT_MAX_FRAME_RATE = 30;
-    /** Points per series per frame before min/max downsampling, unless the client asks for fewer. */
-    public static final int DEFAULT_MAX_POINTS = 200;
+    /**
+     * Points per series per frame before min/max downsampling, for clients that do not say: a
+     * 1,920-pixel chart of the last minute moves about one pixel per frame, so 50 leaves room for
+     * zooming in on the last seconds. The dashboard page asks for what its width needs.
+     */
+    public static final int DEFAULT_MAX_POINTS = 50;
     /** Recent points kept in memory per series. */
     public static final int DEFAULT_HISTORY_CAPACITY = 20_000;
     /** Unsent bytes per client before its frames are dropped. */
@@ -187,7 +191,7 @@ public final class ChartServer implements AutoCloseable {
             return this;
         }
 
-        /** Points per series per frame above which a frame is downsampled, 2 to 2048 (default 200). */
+        /** Points per series per frame above which a frame is downsampled, 2 to 2048 (default 50). */
         public Builder maxPointsPerFrame(int points) {
             this.maxPoints = check("maxPointsPerFrame", points, 2, Settings.MAX_POINTS_LIMIT);
             return this;

@@ -368,7 +368,6 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                     }
                 }
             }
-            StringBuilder frame = null;
             List<Hub.Encoded> parts = null;
             for (Subscription sub : subscriptions.values()) {
                 PendingFrame pending = tick.frames.get(sub.name);
@@ -393,16 +392,10 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                         sub.fromIndex = 0; // past the history seam for good
                     }
                 }
-                Hub.Encoded encoded = tick.encode(pending, maxPoints, shared);
                 if (parts == null) {
                     parts = new ArrayList<>();
-                    frame = new StringBuilder(encoded.json().length() + 64)
-                            .append("{\"type\":\"points\",\"seq\":").append(tick.seq).append(",\"data\":[");
-                } else {
-                    frame.append(',');
                 }
-                frame.append(encoded.json());
-                parts.add(encoded);
+                parts.add(tick.encode(pending, maxPoints, shared));
             }
             if (parts == null) {
                 return;
@@ -429,7 +422,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 send(Json.gap(gap.series, gap.from, gap.to, gap.dropped, "client too slow"));
                 gap.clear();
             }
-            send(frame.append("]}").toString());
+            send(tick.frame(parts));
             hub.framesSent.increment();
             long sent = 0;
             for (Hub.Encoded part : parts) {

@@ -458,12 +458,63 @@ public final class Hub extends AbstractLifeCycle {
             this.status = status;
         }
 
+        private final Map<PartsKey, String> frameTexts = new HashMap<>();
+
+        /** The {@code points} message of these parts; clients watching the same series share one string. */
+        String frame(List<Encoded> parts) {
+            return frameTexts.computeIfAbsent(new PartsKey(parts.toArray(new Encoded[0])), key -> {
+                int length = 48;
+                for (Encoded e : key.parts) {
+                    length += e.json().length() + 1;
+                }
+                StringBuilder out = new StringBuilder(length)
+                        .append("{\"type\":\"points\",\"seq\":").append(seq).append(",\"data\":[");
+                for (int i = 0; i < key.parts.length; i++) {
+                    out.append(i == 0 ? "" : ",").append(key.parts[i].json());
+                }
+                return out.append("]}").toString();
+            });
+        }
+
         Encoded encode(PendingFrame frame, int maxPoints, boolean shared) {
             if (!shared) {
                 return Encoded.of(frame, maxPoints);
             }
             return cache.computeIfAbsent(maxPoints, k -> new IdentityHashMap<>())
                     .computeIfAbsent(frame, f -> Encoded.of(f, maxPoints));
+        }
+    }
+
+    /** A list of encoded parts compared by identity: equal when the same cached fragments, in order. */
+    private static final class PartsKey {
+        final Encoded[] parts;
+        private final int hash;
+
+        PartsKey(Encoded[] parts) {
+            this.parts = parts;
+            int h = 1;
+            for (Encoded e : parts) {
+                h = 31 * h + System.identityHashCode(e);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof PartsKey other) || other.parts.length != parts.length) {
+                return false;
+            }
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i] != other.parts[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
