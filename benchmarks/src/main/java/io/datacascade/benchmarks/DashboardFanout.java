@@ -130,8 +130,8 @@ public final class DashboardFanout implements Callable<Integer> {
                     + "the server's CPU.")
     String clientCpus;
 
-    private static final int HISTORY_SERIES = 10;
-    private static final int HISTORY_CAPACITY = 100_000;
+    private static final int HISTORY_SERIES = 50;
+    private static final int HISTORY_CAPACITY = ChartServer.DEFAULT_HISTORY_CAPACITY; // 50 x 20,000 = 1M points
     private static final int MAX_SERIES = 64; // ChartServer's default maxSeriesPerClient: "*" covers at most this many
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
 
