@@ -150,6 +150,8 @@ public final class ChartServer implements AutoCloseable {
         private long sendBufferBytes = DEFAULT_SEND_BUFFER_BYTES;
         private Duration stallTimeout = Duration.ofSeconds(5);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private final Set<String> allowedHosts = new LinkedHashSet<>();
+        private Duration historyTimeout = Duration.ofSeconds(10);
         private String token;
         private Duration authTimeout = Duration.ofSeconds(10);
 
@@ -191,9 +193,9 @@ public final class ChartServer implements AutoCloseable {
             return this;
         }
 
-        /** Points per series per frame above which a frame is downsampled, 2 to 2048 (default 50). */
+        /** Points per series per frame above which a frame is downsampled, 3 to 2048 (default 50). */
         public Builder maxPointsPerFrame(int points) {
-            this.maxPoints = check("maxPointsPerFrame", points, 2, Settings.MAX_POINTS_LIMIT);
+            this.maxPoints = check("maxPointsPerFrame", points, 3, Settings.MAX_POINTS_LIMIT);
             return this;
         }
 
@@ -227,9 +229,9 @@ public final class ChartServer implements AutoCloseable {
             return this;
         }
 
-        /** Points per series in a history answer before downsampling, 2 to 10,000 (default 2,000). */
+        /** Points per series in a history answer before downsampling, 3 to 10,000 (default 2,000). */
         public Builder historyPoints(int points) {
-            this.historyPoints = check("historyPoints", points, 2, Settings.HISTORY_POINTS_LIMIT);
+            this.historyPoints = check("historyPoints", points, 3, Settings.HISTORY_POINTS_LIMIT);
             return this;
         }
 
@@ -264,8 +266,8 @@ public final class ChartServer implements AutoCloseable {
         }
 
         /**
-         * Browser origins allowed to connect, such as {@code https://ops.example.com}; {@code "*"}
-         * allows any. Without this, only pages served by this server may connect.
+         * Browser origins allowed to connect besides pages served by this server itself, such as
+         * {@code https://ops.example.com}; {@code "*"} allows any.
          */
         public Builder allowedOrigins(String... origins) {
             for (String origin : origins) {
@@ -293,6 +295,30 @@ public final class ChartServer implements AutoCloseable {
                 throw new IllegalArgumentException("token must be at least 8 characters, was " + bearerToken.length());
             }
             this.token = bearerToken;
+            return this;
+        }
+
+        /**
+         * Host names this server answers to, such as {@code charts.example.com}; requests naming
+         * another host get 403. By default a server bound to loopback answers only to
+         * {@code localhost}, {@code 127.0.0.1} and {@code [::1]} (so a web page whose own name was
+         * re-pointed to 127.0.0.1, DNS rebinding, cannot read it), and one bound elsewhere to any name.
+         */
+        public Builder allowedHosts(String... hosts) {
+            for (String host : hosts) {
+                Objects.requireNonNull(host, "host can't be null");
+                if (host.isBlank() || host.contains("/") || host.contains(" ")) {
+                    throw new IllegalArgumentException("host must be a bare host name such as charts.example.com, was '"
+                            + host + "'");
+                }
+                allowedHosts.add(host.toLowerCase(java.util.Locale.ROOT));
+            }
+            return this;
+        }
+
+        /** How long a {@link HistoryStore} may take to answer before the client gets an error (default 10 s). */
+        public Builder historyTimeout(Duration timeout) {
+            this.historyTimeout = positive("historyTimeout", timeout);
             return this;
         }
 
@@ -344,7 +370,7 @@ public final class ChartServer implements AutoCloseable {
         }
 
         private ChartServer assemble(Server server, String path, boolean owned) {
-            Hub hub = new Hub(settings());
+            Hub hub = new Hub(settings(owned));
             ContextHandler context = new ContextHandler(path);
             WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, context, container -> {
                 container.setMaxTextMessageSize(maxMessageBytes);
@@ -358,11 +384,18 @@ public final class ChartServer implements AutoCloseable {
             return new ChartServer(hub, context, owned ? server : null, bind);
         }
 
-        private Settings settings() {
+        private Settings settings(boolean owned) {
+            Set<String> hosts = allowedHosts;
+            if (hosts.isEmpty() && owned && LOOPBACK.contains(bind)) {
+                hosts = LOOPBACK_NAMES;
+            }
             return new Settings(maxFrameRate, maxPoints, historyCapacity, maxSeries, maxSeriesPerClient, history,
                     historyLimit, historyPoints, maxClients, maxMessageBytes, sendBufferBytes, stallTimeout,
-                    Set.copyOf(allowedOrigins), token, authTimeout);
+                    Set.copyOf(allowedOrigins), Set.copyOf(hosts), token, authTimeout, historyTimeout);
         }
+
+        private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+        private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
         private static void stopQuietly(Server server) {
             try {

@@ -10,12 +10,17 @@ import java.util.List;
  * <pre>{@code
  * DynamoDbTimeSeriesStore table = DynamoDbTimeSeriesStore.create("points", "eu-west-1", null);
  * ChartServer chart = ChartServer.builder()
- *         .history((series, from, to, limit) -> table.range(series, from, to, limit))
+ *         .history((series, from, to, limit) -> {
+ *             List<Point> newestFirst = table.range(series, from, to - 1, false, limit);
+ *             Collections.reverse(newestFirst);
+ *             return newestFirst;
+ *         })
  *         .start();
  * }</pre>
  *
  * <p>The server asks only for the part of a window its memory does not cover, on a background
- * thread, never on the pipeline's thread; a failing store costs the client that history, not the
+ * thread, never on the pipeline's thread, for at most 100,000 points, and waits at most
+ * {@code historyTimeout} (10 s); a failing or slow store costs the client that history, not the
  * connection.
  */
 @FunctionalInterface

@@ -11,30 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket protocol against a real server and real Jetty clients. */
-class ChartServerTest {
+class ChartServerTest extends ChartTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
-    }
-
-    private ChartServer server(ChartServer.Builder builder) {
-        return track(builder.port(0).start());
-    }
 
     @Test
     void shouldSendStatusThenHistoryThenLivePointsWithoutLossOrDuplicatesAtTheSeam() throws Exception {
@@ -178,6 +160,79 @@ class ChartServerTest {
         assertThat(downsampled).as("a frame says it was downsampled").isTrue();
         assertThat(sawUp && sawDown).as("the spike and the dip survive downsampling").isTrue();
         assertThat(counts(frames)).as("the frames account for every point").containsEntry("wave", (long) n);
+    }
+
+    @Test
+    void shouldAskTheHistoryStoreOnlyForWhatMemoryDoesNotCover() throws Exception {
+        List<long[]> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        HistoryStore store = (series, from, to, limit) -> {
+            asked.add(new long[] {from, to});
+            return List.of(io.datacascade.core.Point.of(series, from, -1));
+        };
+        ChartServer chart = server(ChartServer.builder().historyCapacity(100).history(store));
+        Feed feed = track(new Feed(chart));
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 500; i++) {
+            feed.offer("s", now - 499 + i, i); // one point a millisecond: memory holds the last 100 ms
+        }
+        Feed.awaitPointsIn(chart, 500);
+        WsClient client = track(WsClient.connect(chart));
+        client.await("status");
+        client.send(Map.of("type", "subscribe", "series", List.of("s"), "history", 50));
+        JsonNode recent = client.await("history");
+        assertThat(recent.path("t").size()).as("covered by memory").isBetween(1, 51);
+        assertThat(asked).as("store calls for a window memory covers").isEmpty();
+
+        client.send(Map.of("type", "subscribe", "series", List.of("s"), "history", 60_000));
+        JsonNode longer = client.await("history");
+        assertThat(asked).hasSize(1);
+        long[] range = asked.get(0);
+        assertThat(range[0]).isLessThan(range[1]);
+        assertThat(range[1]).as("up to the oldest point in memory").isEqualTo(now - 99);
+        assertThat(longer.path("v").get(0).asDouble()).as("the store's point comes first").isEqualTo(-1);
+        assertThat(longer.path("t").size()).isEqualTo(101);
+        assertThat(client.received("error")).isEmpty();
+    }
+
+    @Test
+    void shouldGiveUpOnASlowHistoryStoreAndStillStreamEverythingLive() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HistoryStore stuck = (series, from, to, limit) -> {
+            release.await();
+            return List.of();
+        };
+        ChartServer chart = server(ChartServer.builder().history(stuck).historyTimeout(Duration.ofSeconds(1)));
+        try {
+            Feed feed = track(new Feed(chart));
+            WsClient client = track(WsClient.connect(chart));
+            client.await("status");
+            client.send(Map.of("type", "subscribe", "series", List.of("s"), "history", 60_000, "maxPoints", 2048));
+            long base = System.currentTimeMillis();
+            for (int i = 0; i < 300; i++) {
+                feed.offer("s", base + i, i); // arrives while the history is stuck: held, then sent
+                sleep(5);
+            }
+            JsonNode error = client.await("error", m -> true, WAIT);
+            assertThat(error.path("code").asText()).isEqualTo("history-unavailable");
+            assertThat(error.path("message").asText()).contains("no answer within 1 s");
+            client.awaitReceived("points", m -> lastTime(m, "s") == base + 299, WAIT);
+            List<Long> times = new ArrayList<>();
+            for (JsonNode m : client.received()) {
+                if (m.path("type").asText().equals("history")) {
+                    m.path("t").forEach(t -> times.add(t.asLong()));
+                }
+                for (JsonNode part : m.path("data")) {
+                    part.path("t").forEach(t -> times.add(t.asLong()));
+                }
+            }
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                expected.add(base + i);
+            }
+            assertThat(times).isEqualTo(expected);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -8,31 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A slow or stalled client loses only its own frames and never holds back the others. */
-class ClientIsolationTest {
+class ClientIsolationTest extends ChartTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
-    }
 
     @Test
     void shouldCutOffAStalledClientWhileAHealthyOneReceivesEverything() throws Exception {
-        ChartServer chart = track(ChartServer.builder().port(0).maxPointsPerFrame(2048)
-                .sendBufferBytes(64 * 1024).stallTimeout(Duration.ofSeconds(1)).start());
+        ChartServer chart = server(ChartServer.builder().maxPointsPerFrame(2048)
+                .sendBufferBytes(64 * 1024).stallTimeout(Duration.ofSeconds(1)));
         Feed feed = track(new Feed(chart));
         String[] series = {"s0", "s1", "s2", "s3"};
         long base = System.currentTimeMillis();
@@ -118,8 +104,8 @@ class ClientIsolationTest {
 
     @Test
     void shouldMarkAGapWhenASlowClientCatchesUp() throws Exception {
-        ChartServer chart = track(ChartServer.builder().port(0).maxPointsPerFrame(2048)
-                .sendBufferBytes(64 * 1024).stallTimeout(Duration.ofMinutes(1)).start());
+        ChartServer chart = server(ChartServer.builder().maxPointsPerFrame(2048)
+                .sendBufferBytes(64 * 1024).stallTimeout(Duration.ofMinutes(1)));
         Feed feed = track(new Feed(chart));
         WsClient slow = track(WsClient.connect(chart));
         slow.await("status");

@@ -10,29 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad client messages, origins, tokens and capacity: refused or answered, never a crash. */
-class ConnectionSafetyTest {
-
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
-    }
-
-    private ChartServer server(ChartServer.Builder builder) {
-        return track(builder.port(0).start());
-    }
+class ConnectionSafetyTest extends ChartTestSupport {
 
     @Test
     void shouldAnswerMalformedMessagesWithAnErrorFrameAndKeepServing() throws Exception {
@@ -50,7 +31,7 @@ class ConnectionSafetyTest {
         cases.put("{\"type\":\"subscribe\",\"series\":[1]}", "only non-empty strings");
         cases.put("{\"type\":\"subscribe\",\"series\":[\"a\"],\"history\":-5}", "\"history\" must be a number from 0 to 3600000, was -5.0");
         cases.put("{\"type\":\"subscribe\",\"series\":[\"a\"],\"history\":\"1h\"}", "\"history\" must be a number");
-        cases.put("{\"type\":\"subscribe\",\"series\":[\"a\"],\"maxPoints\":1}", "\"maxPoints\" must be a number from 2 to 2048");
+        cases.put("{\"type\":\"subscribe\",\"series\":[\"a\"],\"maxPoints\":1}", "\"maxPoints\" must be a number from 3 to 2048");
         cases.put("{\"type\":\"subscribe\",\"series\":[\"a\"]} trailing", "not valid JSON");
         cases.put("{\"type\":\"unsubscribe\"}", "\"series\" must be a non-empty array");
         for (Map.Entry<String, String> c : cases.entrySet()) {
@@ -113,7 +94,9 @@ class ConnectionSafetyTest {
         track(WsClient.connect(ws, Map.of("Origin", "https://OPS.example.com:443"))).await("status");
         assertThatThrownBy(() -> WsClient.connect(ws, Map.of("Origin", "http://ops.example.com")))
                 .rootCause().hasMessageContaining("403");
-        assertThatThrownBy(() -> WsClient.connect(ws, Map.of("Origin", "http://127.0.0.1:" + chart.port())))
+        track(WsClient.connect(ws, Map.of("Origin", "http://127.0.0.1:" + chart.port())))
+                .await("status"); // the server's own page still works
+        assertThatThrownBy(() -> WsClient.connect(ws, Map.of("Origin", "https://other.example.com")))
                 .rootCause().hasMessageContaining("403");
     }
 
@@ -150,6 +133,45 @@ class ConnectionSafetyTest {
         assertThat(silent.closeReason()).contains("no token within 2 s");
         assertThat(header.isClosed()).isFalse();
         assertThat(browser.isClosed()).isFalse();
+    }
+
+    @Test
+    void shouldAnswerOnlyToLoopbackNamesWhenBoundToLoopback() throws Exception {
+        ChartServer chart = server(ChartServer.builder());
+        assertThat(statusLine(chart.port(), "localhost:" + chart.port())).contains(" 200 ");
+        assertThat(statusLine(chart.port(), "127.0.0.1:" + chart.port())).contains(" 200 ");
+        // DNS rebinding: a page at http://evil.example:port whose name now points to 127.0.0.1
+        assertThat(statusLine(chart.port(), "evil.example:" + chart.port())).contains(" 403 ");
+        assertThatThrownBy(() -> WsClient.connect(URI.create("ws://127.0.0.1:" + chart.port() + "/ws"),
+                Map.of("Host", "evil.example:" + chart.port(), "Origin", "http://evil.example:" + chart.port())))
+                .rootCause().hasMessageContaining("403");
+        ChartServer named = server(ChartServer.builder().allowedHosts("charts.example.com"));
+        assertThat(statusLine(named.port(), "charts.example.com")).contains(" 200 ");
+        assertThat(statusLine(named.port(), "localhost:" + named.port())).contains(" 403 ");
+    }
+
+    /** The status line of {@code GET /} sent with this Host header (the JDK's HttpClient will not send a foreign one). */
+    private static String statusLine(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void shouldNotLetConnectionsWithoutTheTokenCrowdOutRealUsers() throws Exception {
+        ChartServer chart = server(ChartServer.builder().token("s3cret-token").maxClients(2));
+        URI ws = WsClient.wsUri(chart);
+        for (int i = 0; i < 16; i++) {
+            track(WsClient.connect(ws, Map.of())).await("status");
+        }
+        assertThatThrownBy(() -> WsClient.connect(ws, Map.of())).rootCause().hasMessageContaining("503");
+        WsClient user = track(WsClient.connect(ws, Map.of("Authorization", "Bearer s3cret-token")));
+        assertThat(user.await("status").path("auth").asText()).isEqualTo("ok");
+        assertThat(chart.metrics().clients()).isEqualTo(1);
     }
 
     @Test

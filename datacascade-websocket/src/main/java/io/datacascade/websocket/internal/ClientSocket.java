@@ -45,6 +45,9 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
     private int maxPoints;
     private int historyPoints;
     private long overSince;
+    private boolean closing;
+    private boolean statusDue;
+    private boolean alertsMissed;
     private final Gap gap = new Gap();
     private int badMessages;
 
@@ -61,11 +64,12 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session s) {
         this.session = s;
-        if (!hub.register(this)) {
-            close(StatusCode.TRY_AGAIN_LATER, "the chart server is full, try again later");
-            return;
-        }
         synchronized (lock) {
+            // registered and greeted under the lock: no tick can send this client anything before its status
+            if (!hub.register(this, authenticated)) {
+                closeLater(StatusCode.TRY_AGAIN_LATER, "the chart server is full, try again later");
+                return;
+            }
             send(hub.status(authenticated));
             if (authenticated) {
                 hub.recentAlerts().forEach(this::send);
@@ -146,8 +150,12 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             close(StatusCode.POLICY_VIOLATION, "invalid token");
             return;
         }
-        authenticated = true;
         synchronized (lock) {
+            if (!hub.promote(this)) {
+                closeLater(StatusCode.TRY_AGAIN_LATER, "the chart server is full, try again later");
+                return;
+            }
+            authenticated = true;
             send(hub.status(true));
             hub.recentAlerts().forEach(this::send);
         }
@@ -174,8 +182,8 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             }
             history = h.longValue();
         }
-        Integer points = integer(message, "maxPoints", 2, Settings.MAX_POINTS_LIMIT);
-        Integer wanted = integer(message, "historyPoints", 2, Settings.HISTORY_POINTS_LIMIT);
+        Integer points = integer(message, "maxPoints", 3, Settings.MAX_POINTS_LIMIT);
+        Integer wanted = integer(message, "historyPoints", 3, Settings.HISTORY_POINTS_LIMIT);
         if ((message.containsKey("maxPoints") && points == null) || (message.containsKey("historyPoints") && wanted == null)) {
             return;
         }
@@ -210,6 +218,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                     send(Json.error("busy", "the server is answering too many history requests; '" + sub.name
                             + "' streams live without history"));
                     sub.live = true;
+                    sub.held.clear();
                 }
             }
         }
@@ -295,15 +304,16 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
         synchronized (lock) {
             limit = historyPoints;
         }
-        if (store != null && span > 0 && (snap.wrapped() || buffer == null || snap.oldest() > from)) {
-            long olderThan = Math.min(snap.oldest(), to + 1);
+        // the store only for the part of the window memory does not cover
+        long olderThan = Math.min(snap.oldest(), to + 1);
+        if (store != null && span > 0 && olderThan > from) {
             try {
-                List<Point> older = store.range(sub.name, from, olderThan, Settings.HISTORY_POINTS_LIMIT * 10);
+                List<Point> older = hub.readHistory(store, sub.name, from, olderThan);
                 long[] mt = new long[older.size() + t.length];
                 double[] mv = new double[mt.length];
                 int n = 0;
                 for (Point p : older) {
-                    if (p.timestamp() < olderThan && Double.isFinite(p.value())) {
+                    if (p.timestamp() >= from && p.timestamp() < olderThan && Double.isFinite(p.value())) {
                         mt[n] = p.timestamp();
                         mv[n++] = p.value();
                     }
@@ -314,7 +324,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 t = java.util.Arrays.copyOf(mt, n);
                 v = java.util.Arrays.copyOf(mv, n);
             } catch (Exception e) {
-                LOG.warn("Could not read history of '{}' from {}: {}", sub.name, store, e.toString());
+                LOG.warn("Could not read the history of '{}' from {}: {}", sub.name, store, e.toString());
                 synchronized (lock) {
                     send(Json.error("history-unavailable", "older history of '" + sub.name
                             + "' could not be read: " + e.getMessage()));
@@ -322,29 +332,25 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             }
         }
         String history = Json.history(sub.name, from, to, MinMax.ofPoints(t, v, limit));
+        Hub.Encoded held;
         synchronized (lock) {
             if (subscriptions.get(sub.name) != sub) {
                 return; // unsubscribed or re-subscribed meanwhile
             }
             sub.fromIndex = snap.endIndex();
+            held = sub.heldSince(snap.endIndex(), maxPoints);
             send(history);
-            sub.live = true;
-            if (!sub.held.isEmpty()) {
-                StringBuilder frame = new StringBuilder(256).append("{\"type\":\"points\",\"seq\":0,\"data\":[");
-                boolean any = false;
-                for (PendingFrame held : sub.held) {
-                    PendingFrame rest = held.from(sub.fromIndex);
-                    if (rest != null) {
-                        Hub.Encoded e = Hub.Encoded.of(rest, maxPoints);
-                        frame.append(any ? "," : "").append(e.json());
-                        any = true;
-                    }
-                }
-                sub.held.clear();
-                if (any) {
-                    send(frame.append("]}").toString());
-                }
+            if (sub.missed.dropped > 0) {
+                send(Json.gap(List.of(sub.name), sub.missed.from, sub.missed.to, sub.missed.dropped,
+                        "history took too long"));
+                hub.gaps.increment();
             }
+            if (held != null) {
+                send("{\"type\":\"points\",\"seq\":" + sub.heldSeq + ",\"data\":[" + held.json() + "]}");
+                hub.framesSent.increment();
+                hub.pointsSent.add(held.size());
+            }
+            sub.live = true;
         }
     }
 
@@ -355,10 +361,9 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             return;
         }
         synchronized (lock) {
-            if (tick.status != null) {
-                send(tick.status);
+            if (closing) {
+                return;
             }
-            tick.alerts.forEach(this::send);
             if (everything) {
                 for (String name : tick.frames.keySet()) {
                     if (!subscriptions.containsKey(name) && subscriptions.size() < hub.settings.maxSeriesPerClient()) {
@@ -375,9 +380,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                     continue;
                 }
                 if (!sub.live) {
-                    if (sub.held.size() < MAX_HELD) {
-                        sub.held.add(pending);
-                    }
+                    sub.hold(pending, tick.seq);
                     continue;
                 }
                 boolean shared = true;
@@ -397,27 +400,24 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 }
                 parts.add(tick.encode(pending, maxPoints, shared));
             }
-            if (parts == null) {
-                return;
-            }
-            long nowNanos = System.nanoTime();
             if (unsentBytes.get() > hub.settings.sendBufferBytes()) {
-                for (Hub.Encoded part : parts) {
-                    gap.add(part.series(), part.from(), part.to(), part.points());
-                }
-                if (overSince == 0) {
-                    overSince = nowNanos;
-                    hub.gaps.increment();
-                } else if (nowNanos - overSince > hub.settings.stallTimeout().toNanos()) {
-                    hub.slowDisconnects.increment();
-                    LOG.info("Disconnected dashboard {}: it fell {} s behind ({} bytes unsent)", remote,
-                            hub.settings.stallTimeout().toSeconds(), unsentBytes.get());
-                    closeLater(CLOSE_TOO_SLOW, "client too slow: fell behind for "
-                            + hub.settings.stallTimeout().toSeconds() + " s");
-                }
+                behind(tick, parts);
                 return;
             }
             overSince = 0;
+            if (statusDue || tick.status != null) {
+                send(tick.status != null ? tick.status : hub.status(true));
+                statusDue = false;
+            }
+            if (alertsMissed) {
+                hub.recentAlerts().forEach(this::send); // replayed: the page drops what it already has
+                alertsMissed = false;
+            } else {
+                tick.alerts.forEach(this::send);
+            }
+            if (parts == null) {
+                return;
+            }
             if (!gap.isEmpty()) {
                 send(Json.gap(gap.series, gap.from, gap.to, gap.dropped, "client too slow"));
                 gap.clear();
@@ -429,6 +429,29 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 sent += part.size();
             }
             hub.pointsSent.add(sent);
+        }
+    }
+
+    /** Over its send buffer: remember what this client misses, and cut it off when it stays behind. */
+    private void behind(Hub.Tick tick, List<Hub.Encoded> parts) {
+        statusDue |= tick.status != null;
+        alertsMissed |= !tick.alerts.isEmpty();
+        if (parts != null) {
+            for (Hub.Encoded part : parts) {
+                gap.add(part.series(), part.from(), part.to(), part.points());
+            }
+        }
+        long nowNanos = System.nanoTime();
+        if (overSince == 0) {
+            overSince = nowNanos;
+            hub.gaps.increment();
+        } else if (nowNanos - overSince > hub.settings.stallTimeout().toNanos()) {
+            closing = true;
+            hub.slowDisconnects.increment();
+            LOG.info("Disconnected dashboard {}: it fell {} s behind ({} bytes unsent)", remote,
+                    hub.settings.stallTimeout().toSeconds(), unsentBytes.get());
+            closeLater(CLOSE_TOO_SLOW, "client too slow: fell behind for "
+                    + hub.settings.stallTimeout().toSeconds() + " s");
         }
     }
 
@@ -486,10 +509,42 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
         /** Write index where live points start (0 = no filtering). */
         long fromIndex;
         boolean live;
+        /** Live frames that arrived while the history was on the way, oldest first. */
         final List<PendingFrame> held = new ArrayList<>();
+        long heldSeq;
+        /** Frames beyond {@link #MAX_HELD}: told to the client as a gap. */
+        final Gap missed = new Gap();
 
         Subscription(String name) {
             this.name = name;
+        }
+
+        void hold(PendingFrame frame, long seq) {
+            heldSeq = seq;
+            if (held.size() < MAX_HELD) {
+                held.add(frame);
+                return;
+            }
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (int i = 0; i < frame.buckets(); i++) {
+                lo = Math.min(lo, Math.min(frame.loT()[i], frame.hiT()[i]));
+                hi = Math.max(hi, Math.max(frame.loT()[i], frame.hiT()[i]));
+            }
+            missed.add(name, lo, hi, frame.points());
+        }
+
+        /** The held frames after write index {@code from}, merged into one entry; null if none. */
+        Hub.Encoded heldSince(long from, int maxPoints) {
+            List<PendingFrame> rest = new ArrayList<>(held.size());
+            for (PendingFrame f : held) {
+                PendingFrame r = f.from(from);
+                if (r != null) {
+                    rest.add(r);
+                }
+            }
+            held.clear();
+            return rest.isEmpty() ? null : Hub.Encoded.of(PendingFrame.concat(rest), maxPoints);
         }
     }
 

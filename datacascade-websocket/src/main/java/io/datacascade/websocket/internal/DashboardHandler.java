@@ -57,6 +57,10 @@ public final class DashboardHandler extends Handler.Abstract {
             return false;
         }
         securityHeaders(response);
+        if (!hub.hostAllowed(request)) {
+            Response.writeError(request, response, callback, 403, "unknown host name");
+            return true;
+        }
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");

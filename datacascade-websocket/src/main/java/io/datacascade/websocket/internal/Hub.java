@@ -60,6 +60,8 @@ public final class Hub extends AbstractLifeCycle {
     private final ConcurrentHashMap<String, SeriesBuffer> series = new ConcurrentHashMap<>();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final Set<ClientSocket> clients = ConcurrentHashMap.newKeySet();
+    /** Connections that still have to send the token: counted apart, so they cannot crowd out real users. */
+    private final Set<ClientSocket> pending = ConcurrentHashMap.newKeySet();
     private final ArrayBlockingQueue<Alert> alertQueue = new ArrayBlockingQueue<>(ALERT_QUEUE);
     private final ArrayDeque<Alert> recentAlerts = new ArrayDeque<>();
     private volatile boolean seriesChanged;
@@ -80,6 +82,7 @@ public final class Hub extends AbstractLifeCycle {
     private volatile boolean running;
     private ScheduledExecutorService scheduler;
     private ExecutorService historyPool;
+    private ExecutorService storePool;
     private long seq;
 
     public Hub(Settings settings) {
@@ -150,8 +153,10 @@ public final class Hub extends AbstractLifeCycle {
         running = true;
         scheduler = Executors.newSingleThreadScheduledExecutor(daemon("datacascade-chart-timer"));
         scheduler.scheduleWithFixedDelay(this::ping, PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS, TimeUnit.SECONDS);
-        historyPool = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
+        historyPool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
                 daemon("datacascade-chart-history"));
+        storePool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+                daemon("datacascade-chart-store"));
         Thread t = new Thread(this::frameLoop, "datacascade-chart-frames");
         t.setDaemon(true);
         frameThread = t;
@@ -169,8 +174,12 @@ public final class Hub extends AbstractLifeCycle {
         for (ClientSocket client : clients) {
             client.close(1001, "the chart server is shutting down");
         }
+        for (ClientSocket client : pending) {
+            client.close(1001, "the chart server is shutting down");
+        }
         scheduler.shutdownNow();
         historyPool.shutdownNow();
+        storePool.shutdownNow();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -186,6 +195,11 @@ public final class Hub extends AbstractLifeCycle {
 
     /** Decides on a WebSocket upgrade: origin, capacity and token, then a new client endpoint. */
     public Object accept(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        if (!hostAllowed(request)) {
+            rejected.increment();
+            Response.writeError(request, response, callback, 403, "unknown host name");
+            return null;
+        }
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (!originAllowed(origin, request)) {
             rejected.increment();
@@ -193,12 +207,6 @@ public final class Hub extends AbstractLifeCycle {
                     + "ChartServer.builder().allowedOrigins(…)", origin,
                     settings.allowedOrigins().isEmpty() ? "same origin only" : settings.allowedOrigins());
             Response.writeError(request, response, callback, 403, "origin not allowed: " + origin);
-            return null;
-        }
-        if (clients.size() >= settings.maxClients()) {
-            rejected.increment();
-            Response.writeError(request, response, callback, 503,
-                    "the chart server has its maximum of " + settings.maxClients() + " clients");
             return null;
         }
         boolean authenticated = settings.token() == null;
@@ -211,6 +219,13 @@ public final class Hub extends AbstractLifeCycle {
                 return null;
             }
             authenticated = true;
+        }
+        if (authenticated ? clients.size() >= settings.maxClients() : pending.size() >= Settings.MAX_PENDING_AUTH) {
+            rejected.increment();
+            Response.writeError(request, response, callback, 503, authenticated
+                    ? "the chart server has its maximum of " + settings.maxClients() + " clients"
+                    : "too many connections are waiting to send their token");
+            return null;
         }
         return new ClientSocket(this, authenticated, Request.getRemoteAddr(request));
     }
@@ -234,15 +249,29 @@ public final class Hub extends AbstractLifeCycle {
             return true;
         }
         String normalized = normalizeOrigin(origin);
-        if (!allowed.isEmpty()) {
-            return normalized != null && allowed.contains(normalized);
-        }
-        String host = request.getHeaders().get(HttpHeader.HOST);
-        if (normalized == null || host == null) {
+        if (normalized == null) {
             return false;
         }
+        if (allowed.contains(normalized)) {
+            return true;
+        }
+        String host = request.getHeaders().get(HttpHeader.HOST); // same origin: the page this server served
         String scheme = normalized.startsWith("https:") ? "https" : "http";
-        return normalized.equals(normalizeOrigin(scheme + "://" + host));
+        return host != null && normalized.equals(normalizeOrigin(scheme + "://" + host));
+    }
+
+    /**
+     * Whether the request names a host this server answers to. A dashboard bound to loopback
+     * answers only to loopback names, so a web page whose own name was re-pointed to 127.0.0.1
+     * (DNS rebinding) cannot read it.
+     */
+    boolean hostAllowed(Request request) {
+        Set<String> hosts = settings.allowedHosts();
+        if (hosts.isEmpty()) {
+            return true;
+        }
+        String host = Request.getServerName(request);
+        return host != null && hosts.contains(host.toLowerCase(Locale.ROOT));
     }
 
     /** {@code scheme://host:port} in lower case with the default port made explicit, or null if unreadable. */
@@ -251,30 +280,61 @@ public final class Hub extends AbstractLifeCycle {
             URI uri = new URI(origin.trim());
             String scheme = uri.getScheme();
             String host = uri.getHost();
-            if (scheme == null || host == null) {
+            int port = uri.getPort();
+            if (host == null && uri.getRawAuthority() != null) {
+                // names like docker-compose's chart_server are not RFC 2396 host names: split by hand
+                String authority = uri.getRawAuthority();
+                int colon = authority.lastIndexOf(':');
+                host = colon < 0 ? authority : authority.substring(0, colon);
+                port = colon < 0 ? -1 : Integer.parseInt(authority.substring(colon + 1));
+            }
+            if (scheme == null || host == null || host.isEmpty()) {
                 return null;
             }
             scheme = scheme.toLowerCase(Locale.ROOT);
-            int port = uri.getPort();
             if (port < 0) {
                 port = scheme.equals("https") ? 443 : 80;
             }
             return scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
-        } catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException | NumberFormatException e) {
             return null;
         }
     }
 
-    boolean register(ClientSocket client) {
-        if (!running || clients.size() >= settings.maxClients()) {
+    /** Adds a client that just connected; false when the server is stopping or full. */
+    synchronized boolean register(ClientSocket client, boolean authenticated) {
+        if (!running) {
             return false;
         }
-        clients.add(client);
-        return true;
+        if (!authenticated) {
+            return pending.size() < Settings.MAX_PENDING_AUTH && pending.add(client);
+        }
+        return clients.size() < settings.maxClients() && clients.add(client);
+    }
+
+    /** Moves a client that sent the right token from waiting to connected; false when full. */
+    synchronized boolean promote(ClientSocket client) {
+        pending.remove(client);
+        return running && clients.size() < settings.maxClients() && clients.add(client);
     }
 
     void unregister(ClientSocket client) {
         clients.remove(client);
+        pending.remove(client);
+    }
+
+    /** Reads older history from the store on its own threads, giving up after {@code historyTimeout}. */
+    List<Point> readHistory(HistoryStore store, String name, long from, long to) throws Exception {
+        java.util.concurrent.Future<List<Point>> answer =
+                storePool.submit(() -> store.range(name, from, to, Settings.STORE_POINTS_LIMIT));
+        try {
+            return answer.get(settings.historyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw new java.util.concurrent.TimeoutException("no answer within " + settings.historyTimeout().toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     void schedule(Runnable task, long delayMillis) {
@@ -420,7 +480,11 @@ public final class Hub extends AbstractLifeCycle {
         }
         Tick tick = new Tick(++seq, frames, alerts, status);
         for (ClientSocket client : clients) {
-            client.onTick(tick);
+            try {
+                client.onTick(tick);
+            } catch (RuntimeException e) {
+                LOG.error("Sending a frame to one dashboard failed; the others still get theirs", e);
+            }
         }
     }
 

@@ -30,14 +30,13 @@ final class MinMax {
 
     private static Columns reduce(long[] loT, double[] loV, long[] hiT, double[] hiV, int n, boolean raw, long points,
                                   long lastT, double lastV, int maxPoints) {
-        if (maxPoints < 2) {
-            throw new IllegalArgumentException("maxPoints must be at least 2, was " + maxPoints);
+        if (maxPoints < 3) {
+            throw new IllegalArgumentException("maxPoints must be at least 3, was " + maxPoints);
         }
         if (raw && n <= maxPoints) {
             return new Columns(loT, loV, n, points, false);
         }
-        boolean addLast = maxPoints >= 3;
-        int groups = Math.min(n, addLast ? (maxPoints - 1) / 2 : 1);
+        int groups = Math.min(n, (maxPoints - 1) / 2);
         long[] t = new long[groups * 2 + 1];
         double[] v = new double[groups * 2 + 1];
         int out = 0;
@@ -72,7 +71,7 @@ final class MinMax {
                 v[out++] = loV[lo];
             }
         }
-        if (addLast && (t[out - 1] != lastT || Double.compare(v[out - 1], lastV) != 0)) {
+        if (t[out - 1] != lastT || Double.compare(v[out - 1], lastV) != 0) {
             t[out] = lastT;
             v[out++] = lastV;
         }

@@ -1,5 +1,7 @@
 package io.datacascade.websocket.internal;
 
+import java.util.List;
+
 /**
  * The points of one series that arrived between two frames, as min/max buckets in arrival order.
  *
@@ -16,10 +18,14 @@ record PendingFrame(String series, long[] loT, double[] loV, long[] hiT, double[
         return loT.length;
     }
 
-    /** The buckets starting at or after write index {@code from} (a client that just got its history). */
+    /**
+     * The buckets holding points at or after write index {@code from} (for a client that just got
+     * its history up to there), or null if none. A merged bucket that straddles {@code from} is
+     * kept whole: showing a few points twice, downsampled, beats losing a spike.
+     */
     PendingFrame from(long from) {
         int skip = 0;
-        while (skip < start.length && start[skip] < from) {
+        while (skip < start.length && end(skip) <= from) {
             skip++;
         }
         if (skip == 0) {
@@ -29,9 +35,46 @@ record PendingFrame(String series, long[] loT, double[] loV, long[] hiT, double[
             return null;
         }
         int n = start.length - skip;
-        long dropped = raw ? skip : Math.round((double) points * skip / start.length);
+        long remaining = points - (start[skip] - start[0]);
         return new PendingFrame(series, copy(loT, skip, n), copy(loV, skip, n), copy(hiT, skip, n), copy(hiV, skip, n),
-                copy(start, skip, n), raw, Math.max(n, points - dropped), lastT, lastV);
+                copy(start, skip, n), raw, remaining, lastT, lastV);
+    }
+
+    /** The write index after bucket {@code i}'s last point. */
+    private long end(int i) {
+        return i + 1 < start.length ? start[i + 1] : start[0] + points;
+    }
+
+    /** Consecutive frames of one series as one. */
+    static PendingFrame concat(List<PendingFrame> frames) {
+        if (frames.size() == 1) {
+            return frames.get(0);
+        }
+        int n = 0;
+        long points = 0;
+        boolean raw = true;
+        for (PendingFrame f : frames) {
+            n += f.buckets();
+            points += f.points;
+            raw &= f.raw;
+        }
+        long[] loT = new long[n];
+        double[] loV = new double[n];
+        long[] hiT = new long[n];
+        double[] hiV = new double[n];
+        long[] start = new long[n];
+        int at = 0;
+        for (PendingFrame f : frames) {
+            int k = f.buckets();
+            System.arraycopy(f.loT, 0, loT, at, k);
+            System.arraycopy(f.loV, 0, loV, at, k);
+            System.arraycopy(f.hiT, 0, hiT, at, k);
+            System.arraycopy(f.hiV, 0, hiV, at, k);
+            System.arraycopy(f.start, 0, start, at, k);
+            at += k;
+        }
+        PendingFrame last = frames.get(frames.size() - 1);
+        return new PendingFrame(last.series, loT, loV, hiT, hiV, start, raw, points, last.lastT, last.lastV);
     }
 
     private static long[] copy(long[] a, int from, int n) {

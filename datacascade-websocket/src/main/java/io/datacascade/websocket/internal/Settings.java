@@ -19,11 +19,17 @@ public record Settings(
         long sendBufferBytes,
         Duration stallTimeout,
         Set<String> allowedOrigins,
+        Set<String> allowedHosts,
         String token,
-        Duration authTimeout) {
+        Duration authTimeout,
+        Duration historyTimeout) {
 
     /** Largest {@code maxPoints} a client may ask for per series and frame. */
     public static final int MAX_POINTS_LIMIT = 2048;
     /** Largest {@code historyPoints} a client may ask for per series. */
     public static final int HISTORY_POINTS_LIMIT = 10_000;
+    /** Most points read from a {@link HistoryStore} per series and request. */
+    public static final int STORE_POINTS_LIMIT = 100_000;
+    /** Most connections waiting to send their token at once. */
+    public static final int MAX_PENDING_AUTH = 16;
 }

@@ -231,11 +231,14 @@
     return n;
   }
 
-  /** Points per series per frame worth sending: about two (min and max) per pixel the chart scrolls per frame. */
+  /**
+   * Points per series per frame worth sending: about two (min and max) per pixel the chart scrolls
+   * per frame, plus the newest point; the server's minimum is 3 (min, max and newest).
+   */
   function computeMaxPoints(plotWidthPx, windowMs, frameRate) {
     const seconds = Math.max(1, windowMs / 1000);
     const rate = frameRate > 0 ? frameRate : 30;
-    return Math.min(MAX_POINTS_CAP, Math.max(2, Math.ceil(2 * plotWidthPx / seconds / rate)));
+    return Math.min(MAX_POINTS_CAP, Math.max(3, Math.ceil(2 * plotWidthPx / seconds / rate) + 1));
   }
 
   /** Exponential backoff with ±20% jitter so many pages do not reconnect in lockstep after a restart. */
@@ -726,7 +729,7 @@
     times.className = 'alert-times';
     const verb = { FIRING: 'Firing at ', PENDING: 'Pending since ', RESOLVED: 'Resolved at ' }[a.state] || 'At ';
     times.append(document.createTextNode(verb), timeNode(a.eventTime));
-    if (typeof a.firedAt === 'number' && a.firedAt !== a.eventTime) {
+    if (typeof a.firedAt === 'number' && a.firedAt > 0 && a.firedAt !== a.eventTime) {
       times.append(document.createTextNode(' · fired at '), timeNode(a.firedAt));
     }
     li.appendChild(times);

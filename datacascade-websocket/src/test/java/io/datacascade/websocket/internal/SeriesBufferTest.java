@@ -110,7 +110,7 @@ class SeriesBufferTest {
         MinMax.Columns untouched = MinMax.ofPoints(t, v, 12);
         assertThat(untouched.downsampled()).isFalse();
         assertThat(untouched.size()).isEqualTo(12);
-        assertThatThrownBy(() -> MinMax.ofPoints(t, v, 1)).hasMessage("maxPoints must be at least 2, was 1");
+        assertThatThrownBy(() -> MinMax.ofPoints(t, v, 2)).hasMessage("maxPoints must be at least 3, was 2");
     }
 
     /**
