@@ -238,6 +238,31 @@ class ChartServerTest extends ChartTestSupport {
     }
 
     @Test
+    void shouldFollowNewSeriesUnderTheWildcardExceptThoseUnsubscribed() throws Exception {
+        ChartServer chart = server(ChartServer.builder().maxSeriesPerClient(4));
+        Feed feed = track(new Feed(chart));
+        WsClient client = track(WsClient.connect(chart));
+        client.await("status");
+        client.send(Map.of("type", "subscribe", "series", List.of("*")));
+        client.send(Map.of("type", "unsubscribe", "series", List.of("quiet")));
+        client.send(Map.of("type", "subscribe", "series", List.of("z")));
+        client.await("history"); // messages are handled in order: the wildcard and the exclusion are in place
+        long t = System.currentTimeMillis();
+        feed.offer("a", t, 1);
+        feed.offer("quiet", t, 2);
+        feed.offer("b", t, 3);
+        client.awaitReceived("points", m -> lastTime(m, "b") == t, WAIT);
+        feed.offer("c", t + 1, 4);
+        client.awaitReceived("points", m -> lastTime(m, "c") == t + 1, WAIT);
+        feed.offer("d", t + 2, 5); // beyond the cap of 4 (z, a, b, c)
+        feed.offer("quiet", t + 2, 6);
+        feed.offer("a", t + 2, 7);
+        client.awaitReceived("points", m -> lastTime(m, "a") == t + 2, WAIT);
+        assertThat(client.await("error", m -> true, WAIT).path("code").asText()).isEqualTo("too-many-series");
+        assertThat(counts(client.received("points"))).containsOnlyKeys("a", "b", "c");
+    }
+
+    @Test
     void shouldRejectInvalidBuilderArgumentsByName() {
         assertThatThrownBy(() -> ChartServer.builder().port(70_000))
                 .hasMessage("port must be between 0 and 65535, was 70000");

@@ -175,6 +175,19 @@ class ConnectionSafetyTest extends ChartTestSupport {
     }
 
     @Test
+    void shouldCompressFramesOnlyWhenAskedTo() throws Exception {
+        List<String> deflate = List.of("permessage-deflate");
+        ChartServer plain = server(ChartServer.builder());
+        WsClient client = track(WsClient.connect(WsClient.wsUri(plain), Map.of(), deflate));
+        client.await("status");
+        assertThat(client.extensions()).isEmpty();
+        ChartServer compressing = server(ChartServer.builder().compression(true));
+        WsClient other = track(WsClient.connect(WsClient.wsUri(compressing), Map.of(), deflate));
+        other.await("status");
+        assertThat(other.extensions()).containsExactly("permessage-deflate");
+    }
+
+    @Test
     void shouldRefuseClientsBeyondTheMaximum() throws Exception {
         ChartServer chart = server(ChartServer.builder().maxClients(2));
         URI ws = WsClient.wsUri(chart);

@@ -39,12 +39,18 @@ public final class WsClient implements Session.Listener, AutoCloseable {
     }
 
     static WsClient connect(URI ws, Map<String, String> headers) throws Exception {
+        return connect(ws, headers, List.of());
+    }
+
+    /** Connects asking for these WebSocket extensions, such as {@code permessage-deflate}. */
+    static WsClient connect(URI ws, Map<String, String> headers, List<String> extensions) throws Exception {
         WebSocketClient jetty = new WebSocketClient();
         jetty.setMaxTextMessageSize(16 << 20);
         jetty.start();
         WsClient c = new WsClient(jetty);
         ClientUpgradeRequest request = new ClientUpgradeRequest(ws);
         headers.forEach(request::setHeader);
+        extensions.forEach(e -> request.addExtensions(e));
         try {
             c.session = jetty.connect(c, request).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -99,6 +105,11 @@ public final class WsClient implements Session.Listener, AutoCloseable {
     public void onWebSocketError(Throwable cause) {
         closeReason = "error: " + cause;
         closed.complete(-1);
+    }
+
+    /** The extensions the server agreed to. */
+    List<String> extensions() {
+        return session.getUpgradeResponse().getExtensions().stream().map(e -> e.getName()).toList();
     }
 
     /** Stops reading: the server's bytes pile up in TCP buffers, like a frozen browser tab. */

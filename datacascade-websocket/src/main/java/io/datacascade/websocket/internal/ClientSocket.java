@@ -42,6 +42,9 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
     // guarded by lock
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private boolean everything;
+    /** Series unsubscribed one by one while {@link #everything} is on: not re-added. */
+    private final java.util.Set<String> excluded = new java.util.HashSet<>();
+    private boolean capReported;
     private int maxPoints;
     private int historyPoints;
     private long overSince;
@@ -197,7 +200,10 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             }
             if (names.contains("*")) {
                 everything = true;
+                excluded.clear();
                 names = hub.seriesNames();
+            } else {
+                names.forEach(excluded::remove);
             }
             int room = settings.maxSeriesPerClient() - subscriptions.size();
             for (String name : names) {
@@ -232,9 +238,13 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
         synchronized (lock) {
             if (names.contains("*")) {
                 everything = false;
+                excluded.clear();
                 subscriptions.clear();
             } else {
                 names.forEach(subscriptions::remove);
+                if (everything) {
+                    excluded.addAll(names);
+                }
             }
         }
     }
@@ -366,11 +376,21 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
             }
             if (everything) {
                 for (String name : tick.frames.keySet()) {
-                    if (!subscriptions.containsKey(name) && subscriptions.size() < hub.settings.maxSeriesPerClient()) {
-                        Subscription sub = new Subscription(name);
-                        sub.live = true; // new since the subscription: no history to wait for
-                        subscriptions.put(name, sub);
+                    if (subscriptions.containsKey(name) || excluded.contains(name)) {
+                        continue;
                     }
+                    if (subscriptions.size() >= hub.settings.maxSeriesPerClient()) {
+                        if (!capReported) {
+                            capReported = true;
+                            send(Json.error("too-many-series", "a client may watch at most "
+                                    + hub.settings.maxSeriesPerClient() + " series; '" + name
+                                    + "' and later new series are not added"));
+                        }
+                        continue;
+                    }
+                    Subscription sub = new Subscription(name);
+                    sub.live = true; // new since the subscription: no history to wait for
+                    subscriptions.put(name, sub);
                 }
             }
             List<Hub.Encoded> parts = null;

@@ -227,6 +227,11 @@ public final class Hub extends AbstractLifeCycle {
                     : "too many connections are waiting to send their token");
             return null;
         }
+        if (!settings.compression()) {
+            // per-message deflate would run once per client on the frame thread: the shared frame
+            // string could no longer be shared, and CPU would grow with the number of clients
+            response.setExtensions(List.of());
+        }
         return new ClientSocket(this, authenticated, Request.getRemoteAddr(request));
     }
 

@@ -22,7 +22,8 @@ public record Settings(
         Set<String> allowedHosts,
         String token,
         Duration authTimeout,
-        Duration historyTimeout) {
+        Duration historyTimeout,
+        boolean compression) {
 
     /** Largest {@code maxPoints} a client may ask for per series and frame. */
     public static final int MAX_POINTS_LIMIT = 2048;

@@ -314,6 +314,7 @@
     state: 'connecting',
     windowMs: DEFAULT_WINDOW_MS,
     known: [],                 // series names from the latest status, in server order
+    seriesTotal: 0,            // how many series the server has (it lists at most 1,000)
     subscribed: new Set(),     // what we want charted; survives reconnects
     autoSelect: true,          // keep topping up to DEFAULT_SERIES until the user picks
     stores: new Map(),         // name -> {t, v}
@@ -467,6 +468,8 @@
       return;
     }
     hideTokenForm();
+    // The status lists at most the first 1,000 series by name; seriesTotal says how many exist.
+    model.seriesTotal = typeof msg.seriesTotal === 'number' ? msg.seriesTotal : 0;
     updateKnownSeries(Array.isArray(msg.series) ? msg.series : []);
     if (!c.ready) {
       c.ready = true;
@@ -645,7 +648,9 @@
       for (const box of el.seriesList.querySelectorAll('input')) if (box.dataset.series === focused) box.focus();
     }
     el.seriesEmpty.hidden = names.length > 0;
-    el.seriesCount.textContent = names.length ? model.subscribed.size + ' of ' + names.length + ' shown' : '';
+    const total = Math.max(names.length, model.seriesTotal || 0);
+    el.seriesCount.textContent = names.length ? model.subscribed.size + ' of ' + total + ' shown'
+      + (total > names.length ? ' (the server lists the first ' + names.length + ' by name)' : '') : '';
   }
 
   // ---- Alerts -------------------------------------------------------------------------------------
