@@ -398,15 +398,15 @@ public final class ChartServer implements AutoCloseable {
         private Settings settings(boolean owned) {
             Set<String> hosts = allowedHosts;
             if (hosts.isEmpty() && owned && LOOPBACK.contains(bind)) {
-                hosts = LOOPBACK_NAMES;
+                hosts = LOOPBACK;
             }
             return new Settings(maxFrameRate, maxPoints, historyCapacity, maxSeries, maxSeriesPerClient, history,
                     historyLimit, historyPoints, maxClients, maxMessageBytes, sendBufferBytes, stallTimeout,
                     Set.copyOf(allowedOrigins), Set.copyOf(hosts), token, authTimeout, historyTimeout, compression);
         }
 
+        /** Loopback bind addresses, which are also the only host names such a server answers to. */
         private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
-        private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
         private static void stopQuietly(Server server) {
             try {

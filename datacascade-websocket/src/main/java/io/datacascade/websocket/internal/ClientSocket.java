@@ -356,7 +356,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 hub.gaps.increment();
             }
             if (held != null) {
-                send("{\"type\":\"points\",\"seq\":" + sub.heldSeq + ",\"data\":[" + held.json() + "]}");
+                send(Json.points(sub.heldSeq, held));
                 hub.framesSent.increment();
                 hub.pointsSent.add(held.size());
             }
@@ -519,10 +519,6 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
         }
     }
 
-    long unsentBytes() {
-        return unsentBytes.get();
-    }
-
     /** A series this client watches. */
     private static final class Subscription {
         final String name;
@@ -545,13 +541,7 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
                 held.add(frame);
                 return;
             }
-            long lo = Long.MAX_VALUE;
-            long hi = Long.MIN_VALUE;
-            for (int i = 0; i < frame.buckets(); i++) {
-                lo = Math.min(lo, Math.min(frame.loT()[i], frame.hiT()[i]));
-                hi = Math.max(hi, Math.max(frame.loT()[i], frame.hiT()[i]));
-            }
-            missed.add(name, lo, hi, frame.points());
+            missed.add(name, frame.minTime(), frame.maxTime(), frame.points());
         }
 
         /** The held frames after write index {@code from}, merged into one entry; null if none. */

@@ -58,17 +58,16 @@ public final class Hub extends AbstractLifeCycle {
 
     final Settings settings;
     private final ConcurrentHashMap<String, SeriesBuffer> series = new ConcurrentHashMap<>();
-    private final AtomicInteger seriesCount = new AtomicInteger();
     private final Set<ClientSocket> clients = ConcurrentHashMap.newKeySet();
     /** Connections that still have to send the token: counted apart, so they cannot crowd out real users. */
     private final Set<ClientSocket> pending = ConcurrentHashMap.newKeySet();
     private final ArrayBlockingQueue<Alert> alertQueue = new ArrayBlockingQueue<>(ALERT_QUEUE);
     private final ArrayDeque<Alert> recentAlerts = new ArrayDeque<>();
     private volatile boolean seriesChanged;
+    private volatile boolean refusalLogged;
 
     final LongAdder pointsIn = new LongAdder();
     final LongAdder pointsSkipped = new LongAdder();
-    final LongAdder seriesRefused = new LongAdder();
     final LongAdder framesSent = new LongAdder();
     final LongAdder pointsSent = new LongAdder();
     final LongAdder gaps = new LongAdder();
@@ -123,16 +122,16 @@ public final class Hub extends AbstractLifeCycle {
         if (buffer != null) {
             return buffer;
         }
-        if (seriesCount.get() >= settings.maxSeries()) {
-            seriesRefused.increment();
-            if (seriesRefused.sum() == 1) {
+        if (series.size() >= settings.maxSeries()) {
+            pointsSkipped.increment();
+            if (!refusalLogged) {
+                refusalLogged = true;
                 LOG.warn("The chart keeps at most {} series; points of new series such as '{}' are not shown "
                         + "(raise ChartServer.builder().maxSeries(…) if you need more)", settings.maxSeries(), name);
             }
             return null;
         }
         return series.computeIfAbsent(name, n -> {
-            seriesCount.incrementAndGet();
             seriesChanged = true;
             return new SeriesBuffer(n, settings.historyCapacity());
         });
@@ -387,17 +386,15 @@ public final class Hub extends AbstractLifeCycle {
      */
     StringBuilder seriesJson(StringBuilder out) {
         out.append("\"series\":[");
-        boolean first = true;
         int listed = 0;
         TreeMap<String, SeriesBuffer> sorted = new TreeMap<>(series);
         for (Map.Entry<String, SeriesBuffer> e : sorted.entrySet()) {
-            if (listed++ == LISTED_SERIES) {
+            if (listed == LISTED_SERIES) {
                 break;
             }
-            if (!first) {
+            if (listed++ > 0) {
                 out.append(',');
             }
-            first = false;
             SeriesBuffer b = e.getValue();
             Json.string(out.append("{\"name\":"), e.getKey());
             long t = b.lastTime();
@@ -435,7 +432,7 @@ public final class Hub extends AbstractLifeCycle {
     }
 
     public ChartMetrics metrics() {
-        return new ChartMetrics(clients.size(), seriesCount.get(), pointsIn.sum(), pointsSkipped.sum() + seriesRefused.sum(),
+        return new ChartMetrics(clients.size(), series.size(), pointsIn.sum(), pointsSkipped.sum(),
                 framesSent.sum(), pointsSent.sum(), gaps.sum(), slowDisconnects.sum(), rejected.sum(),
                 badMessages.sum(), alertsIn.sum(), alertsDropped.sum());
     }
@@ -519,6 +516,7 @@ public final class Hub extends AbstractLifeCycle {
         final List<String> alerts;
         final String status;
         private final Map<Integer, IdentityHashMap<PendingFrame, Encoded>> cache = new HashMap<>();
+        private final Map<PartsKey, String> frameTexts = new HashMap<>();
 
         Tick(long seq, Map<String, PendingFrame> frames, List<String> alerts, String status) {
             this.seq = seq;
@@ -527,22 +525,10 @@ public final class Hub extends AbstractLifeCycle {
             this.status = status;
         }
 
-        private final Map<PartsKey, String> frameTexts = new HashMap<>();
-
         /** The {@code points} message of these parts; clients watching the same series share one string. */
         String frame(List<Encoded> parts) {
-            return frameTexts.computeIfAbsent(new PartsKey(parts.toArray(new Encoded[0])), key -> {
-                int length = 48;
-                for (Encoded e : key.parts) {
-                    length += e.json().length() + 1;
-                }
-                StringBuilder out = new StringBuilder(length)
-                        .append("{\"type\":\"points\",\"seq\":").append(seq).append(",\"data\":[");
-                for (int i = 0; i < key.parts.length; i++) {
-                    out.append(i == 0 ? "" : ",").append(key.parts[i].json());
-                }
-                return out.append("]}").toString();
-            });
+            return frameTexts.computeIfAbsent(new PartsKey(parts.toArray(new Encoded[0])),
+                    key -> Json.points(seq, key.parts));
         }
 
         Encoded encode(PendingFrame frame, int maxPoints, boolean shared) {
@@ -591,14 +577,8 @@ public final class Hub extends AbstractLifeCycle {
     record Encoded(String series, String json, int size, long points, long from, long to) {
         static Encoded of(PendingFrame frame, int maxPoints) {
             MinMax.Columns c = MinMax.ofFrame(frame, maxPoints);
-            long from = Long.MAX_VALUE;
-            long to = Long.MIN_VALUE;
-            long[] t = c.t();
-            for (int i = 0; i < c.size(); i++) {
-                from = Math.min(from, t[i]);
-                to = Math.max(to, t[i]);
-            }
-            return new Encoded(frame.series(), Json.fragment(frame.series(), c), c.size(), c.points(), from, to);
+            return new Encoded(frame.series(), Json.fragment(frame.series(), c), c.size(), c.points(),
+                    frame.minTime(), frame.maxTime());
         }
     }
 }

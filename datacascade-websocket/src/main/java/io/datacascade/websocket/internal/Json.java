@@ -76,6 +76,20 @@ final class Json {
         return columns(out, c).append('}').toString();
     }
 
+    /** A {@code points} message of already encoded {@link #fragment} entries. */
+    static String points(long seq, Hub.Encoded... parts) {
+        int length = 48;
+        for (Hub.Encoded e : parts) {
+            length += e.json().length() + 1;
+        }
+        StringBuilder out = new StringBuilder(length).append("{\"type\":\"points\",\"seq\":").append(seq)
+                .append(",\"data\":[");
+        for (int i = 0; i < parts.length; i++) {
+            out.append(i == 0 ? "" : ",").append(parts[i].json());
+        }
+        return out.append("]}").toString();
+    }
+
     static String history(String series, long from, long to, MinMax.Columns c) {
         StringBuilder out = new StringBuilder(64 + c.size() * 24);
         string(out.append("{\"type\":\"history\",\"series\":"), series)

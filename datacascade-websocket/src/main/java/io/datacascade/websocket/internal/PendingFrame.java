@@ -18,6 +18,24 @@ record PendingFrame(String series, long[] loT, double[] loV, long[] hiT, double[
         return loT.length;
     }
 
+    /** The earliest time among the buckets' points. */
+    long minTime() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < loT.length; i++) {
+            min = Math.min(min, Math.min(loT[i], hiT[i]));
+        }
+        return min;
+    }
+
+    /** The latest time among the buckets' points. */
+    long maxTime() {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < loT.length; i++) {
+            max = Math.max(max, Math.max(loT[i], hiT[i]));
+        }
+        return max;
+    }
+
     /**
      * The buckets holding points at or after write index {@code from} (for a client that just got
      * its history up to there), or null if none. A merged bucket that straddles {@code from} is

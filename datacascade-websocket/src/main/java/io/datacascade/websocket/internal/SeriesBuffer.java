@@ -190,10 +190,6 @@ public final class SeriesBuffer {
         return loT.length;
     }
 
-    synchronized long written() {
-        return written;
-    }
-
     /** The newest point's time, or {@code Long.MIN_VALUE} before the first point. */
     synchronized long lastTime() {
         return written == 0 ? Long.MIN_VALUE : lastT;
