@@ -5,9 +5,13 @@
 module io.datacascade.core {
     requires org.slf4j;
     requires static micrometer.core;
+    requires static com.fasterxml.jackson.databind;
+    requires static com.fasterxml.jackson.dataformat.yaml;
 
     exports io.datacascade.core;
     exports io.datacascade.core.micrometer;
+    exports io.datacascade.core.window;
+    exports io.datacascade.core.alert;
     exports io.datacascade.testkit;
 
     uses io.datacascade.core.ConnectorProvider;

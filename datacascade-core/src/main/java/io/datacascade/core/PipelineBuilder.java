@@ -1,5 +1,9 @@
 package io.datacascade.core;
 
+import io.datacascade.core.alert.AlertLogSink;
+import io.datacascade.core.alert.AlertRules;
+import io.datacascade.core.window.Aggregator;
+import io.datacascade.core.window.Windows;
 import io.datacascade.core.internal.engine.PipelineDefinition;
 import io.datacascade.core.internal.engine.RingPipeline;
 import io.datacascade.core.internal.engine.StageSpec;
@@ -34,6 +38,7 @@ public final class PipelineBuilder<I, O> {
     private final List<Source<? extends I>> sources = new ArrayList<>();
     private final List<StageSpec> stages = new ArrayList<>();
     private final List<Sink<?>> sinks = new ArrayList<>();
+    private final List<Sink<?>> alertSinks = new ArrayList<>();
     private final List<PipelineListener> listeners = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private int ringSize = DEFAULT_RING_SIZE;
@@ -89,6 +94,62 @@ public final class PipelineBuilder<I, O> {
     /** Looks at each record without changing it (logging, counting). */
     public PipelineBuilder<I, O> peek(Consumer<? super O> action) {
         return addStage(StageSpec.Kind.PEEK, action);
+    }
+
+    /**
+     * Groups points into windows and emits one aggregate point per window and aggregate (for
+     * example the average of each series per second); see {@link Windows} for time, watermarks,
+     * lateness and naming. The stage takes {@link Point} records: anything else is a stage error.
+     *
+     * <pre>{@code
+     * .window(Windows.tumbling(Duration.ofSeconds(1)).eventTime(Duration.ofSeconds(2)).aggregate(Aggregators.avg()))
+     * }</pre>
+     *
+     * <p>Records in a window stay unacknowledged until the window is emitted and the results are
+     * durable, so a restarted pipeline recomputes the windows it had open.
+     */
+    public PipelineBuilder<I, Point> window(Windows windows) {
+        if (windows != null && windows.kind() == Windows.Kind.SESSION) {
+            for (Aggregator<?> a : windows.aggregators()) {
+                if (!mergesSessions(a)) {
+                    problems.add("aggregator '" + a.name() + "' of a session window must implement merge(): "
+                            + "a point can join two sessions into one");
+                }
+            }
+        }
+        return addStage(StageSpec.Kind.WINDOW, windows);
+    }
+
+    /**
+     * Evaluates alert rules on every point passing through (unchanged) and sends the alerts they
+     * raise to the {@linkplain #alertsTo alert sinks}, or to the log if there is none. Place it
+     * after a window stage to alert on aggregates. The stage takes {@link Point} records.
+     */
+    public PipelineBuilder<I, O> alerts(AlertRules rules) {
+        return addStage(StageSpec.Kind.ALERTS, rules);
+    }
+
+    /**
+     * Adds a sink for the alerts of this pipeline's {@linkplain #alerts alert stages}: a Kafka
+     * topic, the dashboard, the log ({@link AlertLogSink}). Alert sinks are acknowledged like
+     * other sinks: an input record counts as done once its alerts are durable too.
+     */
+    public PipelineBuilder<I, O> alertsTo(Sink<? super Alert> sink) {
+        if (sink == null) {
+            problems.add("alert sink #" + (alertSinks.size() + 1) + " is null");
+        } else {
+            alertSinks.add(sink);
+        }
+        return this;
+    }
+
+    private static boolean mergesSessions(Aggregator<?> aggregator) {
+        try {
+            return aggregator.getClass().getMethod("merge", Object.class, Object.class).getDeclaringClass()
+                    != Aggregator.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**
@@ -183,6 +244,12 @@ public final class PipelineBuilder<I, O> {
         if (sinks.isEmpty()) {
             errors.add("no sink: call to(sink)");
         }
+        boolean hasAlerts = stages.stream().anyMatch(st -> st.kind() == StageSpec.Kind.ALERTS);
+        if (!alertSinks.isEmpty() && !hasAlerts) {
+            errors.add("alertsTo(...) was called but there is no alerts(rules) stage to raise alerts");
+        }
+        List<Sink<?>> alertTargets = hasAlerts && alertSinks.isEmpty() ? List.of(AlertLogSink.create())
+                : List.copyOf(alertSinks);
         if (ringSize < 1 || Integer.bitCount(ringSize) != 1) {
             errors.add("ringSize must be a power of two, was " + ringSize);
         }
@@ -204,7 +271,8 @@ public final class PipelineBuilder<I, O> {
             throw new IllegalArgumentException("invalid pipeline '" + name + "': " + String.join("; ", errors));
         }
         PipelineDefinition<I> definition = new PipelineDefinition<>(name, List.copyOf(sources), List.copyOf(stages),
-                List.copyOf(sinks), ringSize, maxBatchSize, waitStrategy, errorPolicy, closeTimeout, List.copyOf(listeners));
+                List.copyOf(sinks), ringSize, maxBatchSize, waitStrategy, errorPolicy, closeTimeout, List.copyOf(listeners),
+                alertTargets);
         return new RingPipeline<>(definition);
     }
 
@@ -220,7 +288,7 @@ public final class PipelineBuilder<I, O> {
 
     private StageSpec lastStage(String call) {
         if (stages.isEmpty()) {
-            problems.add(call + " must follow a stage (map, filter, flatMap, peek)");
+            problems.add(call + " must follow a stage (map, filter, flatMap, peek, window, alerts)");
             return null;
         }
         return stages.get(stages.size() - 1);

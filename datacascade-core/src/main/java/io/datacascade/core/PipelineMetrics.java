@@ -32,7 +32,8 @@ public record PipelineMetrics(String pipeline, long eventsIn, long eventsOut, lo
      * @param in     records the stage received
      * @param out    records it passed on (a filter passes fewer, a flatMap may pass more)
      * @param errors records it threw on
+     * @param late   points a window stage received after their window was gone (0 for other stages)
      */
-    public record StageMetrics(String stage, long in, long out, long errors) {
+    public record StageMetrics(String stage, long in, long out, long errors, long late) {
     }
 }

@@ -39,6 +39,9 @@ public final class SimulatorSource implements Source<Point> {
     private final Shape shape;
     private final long seed;
     private final long limit;
+    private final long spikeEvery;
+    private final long spikeLength;
+    private final double spikeHeight;
     private final String[] names;
     private final double[] state;
     private final SplittableRandom random;
@@ -51,6 +54,9 @@ public final class SimulatorSource implements Source<Point> {
         this.shape = b.shape;
         this.seed = b.seed;
         this.limit = b.limit;
+        this.spikeEvery = b.spikeEvery;
+        this.spikeLength = b.spikeLength;
+        this.spikeHeight = b.spikeHeight;
         this.startMillis = b.startMillis;
         this.names = new String[series];
         this.state = new double[series];
@@ -105,6 +111,13 @@ public final class SimulatorSource implements Source<Point> {
                     + random.nextGaussian() * 0.5;
             case NOISE -> 50 + random.nextGaussian() * 10;
         };
+        if (spikeEvery > 0) {
+            long offset = time - startMillis;
+            long k = offset / spikeEvery; // spike k (from 1) lies on series (k - 1) % series, from k * every on
+            if (k >= 1 && offset - k * spikeEvery < spikeLength && (k - 1) % series == s) {
+                value += spikeHeight;
+            }
+        }
         return new Point(names[s], time, value, Map.of());
     }
 
@@ -112,7 +125,9 @@ public final class SimulatorSource implements Source<Point> {
     public String toString() {
         return "sim://?series=" + series + "&rate=" + ratePerSecond + "&shape="
                 + shape.name().toLowerCase(Locale.ROOT).replace('_', '-') + "&seed=" + seed
-                + (limit > 0 ? "&limit=" + limit : "");
+                + (limit > 0 ? "&limit=" + limit : "")
+                + (spikeEvery > 0 ? "&spikeEvery=" + spikeEvery / 1000.0 + "&spikeLength=" + spikeLength / 1000.0
+                        + "&spikeHeight=" + spikeHeight : "");
     }
 
     /** Settings of a {@link SimulatorSource}; checked as they are set. */
@@ -124,8 +139,38 @@ public final class SimulatorSource implements Source<Point> {
         private long limit;
         private String prefix = "sim-";
         private long startMillis = Long.MIN_VALUE;
+        private long spikeEvery;
+        private long spikeLength;
+        private double spikeHeight;
 
         private Builder() {
+        }
+
+        /**
+         * Adds a spike of {@code height} lasting {@code length} every {@code every} of event time,
+         * on one series at a time in turn (the first after {@code every}, on series 0): something
+         * for alert rules to catch in a demo. Default: no spikes.
+         *
+         * @throws IllegalArgumentException if {@code every} is below 1 ms, {@code length} is not between
+         *                                  1 ms and {@code every}, or {@code height} is not finite
+         */
+        public Builder spikes(java.time.Duration every, java.time.Duration length, double height) {
+            java.util.Objects.requireNonNull(every, "every can't be null");
+            java.util.Objects.requireNonNull(length, "length can't be null");
+            if (every.isNegative() || every.toMillis() < 1) {
+                throw new IllegalArgumentException("spike interval must be at least 1 ms, was " + every);
+            }
+            if (length.isNegative() || length.toMillis() < 1 || length.compareTo(every) > 0) {
+                throw new IllegalArgumentException("spike length must be between 1 ms and the interval " + every
+                        + ", was " + length);
+            }
+            if (!Double.isFinite(height)) {
+                throw new IllegalArgumentException("spike height must be finite, was " + height);
+            }
+            this.spikeEvery = every.toMillis();
+            this.spikeLength = length.toMillis();
+            this.spikeHeight = height;
+            return this;
         }
 
         /**

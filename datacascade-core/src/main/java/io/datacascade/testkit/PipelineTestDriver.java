@@ -99,7 +99,10 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
     /**
      * Moves the virtual clock forward by {@code duration}, then lets every source emit what it
      * has at the new time (at most a ring's worth per source and call, for sources that always
-     * have more); returns whether every source has ended. Sub-millisecond steps add up.
+     * have more), then lets the stages that keep time see the new time: processing-time windows
+     * end, idle watermarks advance, absence rules fire. Returns whether every source has ended;
+     * when they all have, every open window is emitted, as in a running pipeline. Sub-millisecond
+     * steps add up.
      *
      * @throws IllegalArgumentException if {@code duration} is negative
      */
@@ -113,7 +116,10 @@ public final class PipelineTestDriver<T> implements AutoCloseable {
         now += nanos / 1_000_000;
         subMillisNanos = nanos % 1_000_000;
         boolean[] ended = new boolean[1];
-        run(() -> ended[0] = runner.pollSources());
+        run(() -> {
+            ended[0] = runner.pollSources();
+            runner.tick();
+        });
         return ended[0];
     }
 

@@ -58,7 +58,7 @@ class ConnectorsTest {
     @Test
     void shouldRejectUnknownParameters() {
         assertThatThrownBy(() -> DataCascade.source("sim://?sereis=3"))
-                .hasMessage("unknown parameter 'sereis' in 'sim://?sereis=3'; allowed: [limit, prefix, rate, seed, series, shape]");
+                .hasMessage("unknown parameter 'sereis' in 'sim://?sereis=3'; allowed: [limit, prefix, rate, seed, series, shape, spikeEvery, spikeHeight, spikeLength]");
     }
 
     @Test

@@ -69,7 +69,7 @@ class PipelineBuilderTest {
     @Test
     void shouldRejectOnErrorBeforeAnyStage() {
         assertThatThrownBy(() -> DataCascade.pipeline("cpu").from(source).onError(ErrorPolicy.skip()).to(sink).build())
-                .hasMessageContaining("onError(skip) must follow a stage (map, filter, flatMap, peek)");
+                .hasMessageContaining("onError(skip) must follow a stage (map, filter, flatMap, peek, window, alerts)");
     }
 
     @Test

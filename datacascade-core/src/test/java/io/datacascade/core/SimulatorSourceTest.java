@@ -42,6 +42,25 @@ class SimulatorSourceTest {
     }
 
     @Test
+    void shouldAddSpikesToOneSeriesAtATimeInTurn() {
+        // 2 series of noise around 50, 100 points per second: spikes of +500 for 200 ms every second
+        List<Point> points = run(SimulatorSource.builder().series(2).ratePerSecond(100).shape(SimulatorSource.Shape.NOISE)
+                .spikes(Duration.ofSeconds(1), Duration.ofMillis(200), 500).build(), Duration.ofMillis(3999));
+        long start = PipelineTestDriver.DEFAULT_START.toEpochMilli();
+        for (Point p : points) {
+            long offset = p.timestamp() - start;
+            long k = offset / 1000;
+            boolean spiking = k >= 1 && offset % 1000 < 200 && (k - 1) % 2 == Integer.parseInt(p.series().substring(4));
+            assertThat(p.value() > 300).as("%s at %d ms", p.series(), offset).isEqualTo(spiking);
+        }
+        assertThat(points.stream().filter(p -> p.value() > 300)).hasSize(30); // 3 spikes of 10 points
+        assertThat(DataCascade.source("sim://?spikeEvery=1&spikeLength=0.2&spikeHeight=500").toString())
+                .contains("spikeEvery=1.0", "spikeLength=0.2", "spikeHeight=500.0");
+        assertThatThrownBy(() -> SimulatorSource.builder().spikes(Duration.ofSeconds(1), Duration.ofSeconds(2), 1))
+                .hasMessage("spike length must be between 1 ms and the interval PT1S, was PT2S");
+    }
+
+    @Test
     void shouldStopAtLimit() {
         MemorySink<Point> sink = MemorySink.create();
         try (PipelineTestDriver<Point> driver = PipelineTestDriver.create(DataCascade.pipeline("sim")

@@ -44,11 +44,12 @@ public final class BuiltInConnectors {
     }
 
     /**
-     * {@code sim://?series=4&rate=1000&shape=random-walk|sine|noise&seed=42&limit=0&prefix=sim-}:
-     * a {@link SimulatorSource}.
+     * {@code sim://?series=4&rate=1000&shape=random-walk|sine|noise&seed=42&limit=0&prefix=sim-}
+     * {@code &spikeEvery=30&spikeLength=1&spikeHeight=100} (spike times in seconds): a {@link SimulatorSource}.
      */
     public static final class Simulator implements ConnectorProvider {
-        private static final Set<String> PARAMS = Set.of("series", "rate", "shape", "seed", "limit", "prefix");
+        private static final Set<String> PARAMS = Set.of("series", "rate", "shape", "seed", "limit", "prefix", "spikeEvery",
+                "spikeLength", "spikeHeight");
 
         @Override
         public String scheme() {
@@ -65,6 +66,12 @@ public final class BuiltInConnectors {
             b.seed(params.longValue("seed", 42, Long.MIN_VALUE));
             b.limit(params.longValue("limit", 0, 0));
             b.seriesPrefix(params.string("prefix", "sim-"));
+            double spikeEvery = params.doubleValue("spikeEvery", 0, 0);
+            if (spikeEvery > 0) {
+                b.spikes(java.time.Duration.ofMillis((long) (spikeEvery * 1000)),
+                        java.time.Duration.ofMillis((long) (params.doubleValue("spikeLength", 1, 0) * 1000)),
+                        params.doubleValue("spikeHeight", 100, -Double.MAX_VALUE));
+            }
             return b.build();
         }
     }

@@ -6,6 +6,8 @@ import io.datacascade.core.ErrorPolicy;
 import io.datacascade.core.PipelineException;
 import io.datacascade.core.PipelineMetrics;
 import io.datacascade.core.Sink;
+import io.datacascade.core.alert.AlertRules;
+import io.datacascade.core.window.Windows;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -31,9 +33,14 @@ public final class Chain {
     private final Node.OutputNode tail;
     private final BatchBuffer<Object> output;
     private final SinkRunner[] sinks;
-    private final SinkRunner[] deadLetterSinks;
-    private final BatchBuffer<Object>[] deadLetterBuffers;
-    private final Map<Sink<?>, Integer> deadLetterIndex = new IdentityHashMap<>();
+    /** Dead-letter, late-data and alert sinks: side outputs, each with its own batch, acknowledged like sinks. */
+    private final SinkRunner[] sideSinks;
+    private final BatchBuffer<Object>[] sideBuffers;
+    private final Map<Sink<?>, Integer> sideIndex = new IdentityHashMap<>();
+    private final Node[] timedStages;
+    private final Node[] holdingStages;
+    /** Lowest source sequence a stage still holds (open windows); read by source threads. */
+    private volatile long heldFloor = Long.MAX_VALUE;
     private final AckTracker tracker;
     private final Counter deadLettered = new Counter();
 
@@ -48,25 +55,39 @@ public final class Chain {
         this.output = new BatchBuffer<>(definition.maxBatchSize());
         this.tail = new Node.OutputNode(this, output);
 
-        List<Sink<?>> dlq = new ArrayList<>();
-        collectDeadLetterSink(defaultPolicy, dlq);
+        List<Sink<?>> side = new ArrayList<>();
+        List<String> sideNames = new ArrayList<>();
+        collectDeadLetterSink(defaultPolicy, side, sideNames);
         for (StageSpec spec : definition.stages()) {
-            collectDeadLetterSink(spec.policy(), dlq);
+            collectDeadLetterSink(spec.policy(), side, sideNames);
+            if (spec.kind() == StageSpec.Kind.WINDOW) {
+                Sink<?> late = ((Windows) spec.function()).lateDataPolicy().sink();
+                if (late != null) {
+                    collectSideSink(late, "late-data-sink", side, sideNames);
+                }
+            }
+        }
+        for (Sink<?> alertSink : definition.alertSinks()) {
+            collectSideSink(alertSink, "alert-sink", side, sideNames);
         }
         int sinkCount = definition.sinks().size();
-        this.tracker = new AckTracker(sinkCount + dlq.size());
+        this.tracker = new AckTracker(sinkCount + side.size());
         this.sinks = new SinkRunner[sinkCount];
         for (int i = 0; i < sinkCount; i++) {
             Sink<?> sink = definition.sinks().get(i);
             sinks[i] = new SinkRunner(sink, Names.of(sink, "sink#" + (i + 1)), i, tracker, pipeline, asyncFailure);
         }
-        this.deadLetterSinks = new SinkRunner[dlq.size()];
-        this.deadLetterBuffers = new BatchBuffer[dlq.size()];
-        for (int i = 0; i < dlq.size(); i++) {
-            Sink<?> sink = dlq.get(i);
-            deadLetterSinks[i] = new SinkRunner(sink, Names.of(sink, "dead-letter-sink#" + (i + 1)), sinkCount + i,
-                    tracker, pipeline, asyncFailure);
-            deadLetterBuffers[i] = new BatchBuffer<>(16);
+        this.sideSinks = new SinkRunner[side.size()];
+        this.sideBuffers = new BatchBuffer[side.size()];
+        for (int i = 0; i < side.size(); i++) {
+            Sink<?> sink = side.get(i);
+            sideSinks[i] = new SinkRunner(sink, Names.of(sink, sideNames.get(i)), sinkCount + i, tracker, pipeline,
+                    asyncFailure);
+            sideBuffers[i] = new BatchBuffer<>(16);
+        }
+        int[] alertOutputs = new int[definition.alertSinks().size()];
+        for (int i = 0; i < alertOutputs.length; i++) {
+            alertOutputs[i] = sideOutput(definition.alertSinks().get(i));
         }
 
         Node previous = null;
@@ -78,6 +99,8 @@ public final class Chain {
                 case FILTER -> new Node.FilterNode(spec.name(), policy, this, spec.function());
                 case FLAT_MAP -> new Node.FlatMapNode(spec.name(), policy, this, spec.function());
                 case PEEK -> new Node.PeekNode(spec.name(), policy, this, spec.function());
+                case WINDOW -> new WindowNode(spec.name(), policy, this, (Windows) spec.function());
+                case ALERTS -> new AlertNode(spec.name(), policy, this, (AlertRules) spec.function(), alertOutputs);
             };
             stages.add(node);
             if (previous == null) {
@@ -91,16 +114,111 @@ public final class Chain {
             previous.next = tail;
         }
         this.head = first;
-    }
-
-    private void collectDeadLetterSink(ErrorPolicy policy, List<Sink<?>> into) {
-        if (policy != null && policy.action() == ErrorPolicy.Action.DEAD_LETTER) {
-            Sink<?> sink = policy.deadLetterSink();
-            if (!deadLetterIndex.containsKey(sink)) {
-                deadLetterIndex.put(sink, into.size());
-                into.add(sink);
+        List<Node> timed = new ArrayList<>();
+        List<Node> holding = new ArrayList<>();
+        for (Node n : stages) {
+            if (n.keepsTime()) {
+                timed.add(n);
+            }
+            if (n instanceof WindowNode) {
+                holding.add(n);
             }
         }
+        this.timedStages = timed.toArray(new Node[0]);
+        this.holdingStages = holding.toArray(new Node[0]);
+    }
+
+    private void collectDeadLetterSink(ErrorPolicy policy, List<Sink<?>> into, List<String> names) {
+        if (policy != null && policy.action() == ErrorPolicy.Action.DEAD_LETTER) {
+            collectSideSink(policy.deadLetterSink(), "dead-letter-sink", into, names);
+        }
+    }
+
+    private void collectSideSink(Sink<?> sink, String role, List<Sink<?>> into, List<String> names) {
+        if (!sideIndex.containsKey(sink)) {
+            sideIndex.put(sink, into.size());
+            into.add(sink);
+            names.add(role + "#" + into.size());
+        }
+    }
+
+    /** The index of side-output {@code sink} (registered at construction), for {@link #side}. */
+    int sideOutput(Sink<?> sink) {
+        Integer index = sideIndex.get(sink);
+        if (index == null) {
+            throw new IllegalStateException("sink " + sink + " is not a side output of pipeline '" + pipeline + "'");
+        }
+        return index;
+    }
+
+    /** Adds {@code item} to side output {@code index}'s batch, attributed to the current source record. */
+    void side(int index, Object item) {
+        collect(sideBuffers[index], item);
+    }
+
+    /** Sends a dead letter to side output {@code index} and counts it. */
+    void sideDeadLetter(int index, DeadLetter letter) {
+        collect(sideBuffers[index], letter);
+        deadLettered.increment();
+    }
+
+    /** A dead letter for {@code item}, failed in {@code stage}, from the current source record. */
+    DeadLetter deadLetter(String stage, Object item, String reason, Throwable error) {
+        return new DeadLetter(pipeline, stage, item, currentOrigin, reason, error, currentSequence, clock.getAsLong());
+    }
+
+    /** The sequence of the source record being processed (or the last one, between records). */
+    long currentSequence() {
+        return currentSequence;
+    }
+
+    /** The pipeline clock. */
+    long now() {
+        return clock.getAsLong();
+    }
+
+    /** Whether a stage needs {@link #tick} calls. */
+    boolean keepsTime() {
+        return timedStages.length > 0;
+    }
+
+    /**
+     * Lets time pass for the stages that keep it (windows, absence rules) and hands what they emit
+     * to the sinks, attributed to the last processed sequence; on the driving thread, between batches.
+     */
+    void tick(long now) throws Exception {
+        currentOrigin = null;
+        for (Node n : timedStages) {
+            n.onTime(now);
+        }
+        completeIfAny();
+    }
+
+    /** The input has ended: stages emit what they still hold (every open window), then it goes to the sinks. */
+    void finish() throws Exception {
+        currentOrigin = null;
+        for (Node n : stages) {
+            n.finish();
+        }
+        completeIfAny();
+    }
+
+    private void completeIfAny() throws Exception {
+        boolean any = !output.isEmpty();
+        for (BatchBuffer<Object> b : sideBuffers) {
+            any |= !b.isEmpty();
+        }
+        if (any || heldFloor != floorOfStages()) {
+            completeBatch(currentSequence);
+        }
+    }
+
+    private long floorOfStages() {
+        long floor = Long.MAX_VALUE;
+        for (Node n : holdingStages) {
+            floor = Math.min(floor, n.heldFloor());
+        }
+        return floor;
     }
 
     /** Opens every sink; on the driving thread. */
@@ -108,8 +226,12 @@ public final class Chain {
         for (SinkRunner r : sinks) {
             r.sink.open(r);
         }
-        for (SinkRunner r : deadLetterSinks) {
+        for (SinkRunner r : sideSinks) {
             r.sink.open(r);
+        }
+        long now = clock.getAsLong();
+        for (Node n : stages) {
+            n.open(now);
         }
     }
 
@@ -136,6 +258,9 @@ public final class Chain {
      * @throws PipelineException when a sink fails and the policy is fail, or a dead-letter sink fails
      */
     void completeBatch(long sequence) throws Exception {
+        if (holdingStages.length > 0) {
+            heldFloor = floorOfStages(); // before any sink can report this batch durable
+        }
         output.seal(sequence);
         try {
             for (SinkRunner r : sinks) {
@@ -152,15 +277,15 @@ public final class Chain {
         } finally {
             output.clear();
         }
-        for (int i = 0; i < deadLetterSinks.length; i++) {
-            SinkRunner r = deadLetterSinks[i];
-            BatchBuffer<Object> letters = deadLetterBuffers[i];
+        for (int i = 0; i < sideSinks.length; i++) {
+            SinkRunner r = sideSinks[i];
+            BatchBuffer<Object> letters = sideBuffers[i];
             letters.seal(sequence);
             try {
                 r.deliver(letters);
             } catch (Exception e) {
-                throw new PipelineException("dead-letter sink '" + r.name + "' of pipeline '" + pipeline
-                        + "' failed to write " + letters.size() + " dead letter(s): " + e, e);
+                throw new PipelineException("side-output sink '" + r.name + "' of pipeline '" + pipeline
+                        + "' failed to write " + letters.size() + " record(s): " + e, e);
             } finally {
                 letters.clear();
             }
@@ -190,7 +315,7 @@ public final class Chain {
                     + " record(s) up to sequence " + batch.sequence() + ")", e);
         }
         if (defaultPolicy.action() == ErrorPolicy.Action.DEAD_LETTER) {
-            BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(defaultPolicy.deadLetterSink())];
+            BatchBuffer<Object> letters = sideBuffers[sideOutput(defaultPolicy.deadLetterSink())];
             long now = clock.getAsLong();
             for (int i = 0; i < batch.size(); i++) {
                 long sourceSequence = batch.sourceSequence(i);
@@ -214,7 +339,7 @@ public final class Chain {
                 case SKIP -> {
                 }
                 case DEAD_LETTER -> {
-                    BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(defaultPolicy.deadLetterSink())];
+                    BatchBuffer<Object> letters = sideBuffers[sideOutput(defaultPolicy.deadLetterSink())];
                     long sourceSequence = batch.sourceSequence(i);
                     Object origin = batch.origin(i);
                     letters.add(new DeadLetter(pipeline, r.name, batch.get(i), origin, rejection.reason(), rejection.error(),
@@ -237,9 +362,8 @@ public final class Chain {
             case SKIP -> {
             }
             case DEAD_LETTER -> {
-                BatchBuffer<Object> letters = deadLetterBuffers[deadLetterIndex.get(node.policy.deadLetterSink())];
-                collect(letters, new DeadLetter(pipeline, node.name, item, currentOrigin, reasonOf(reason, error), error,
-                        currentSequence, clock.getAsLong()));
+                BatchBuffer<Object> letters = sideBuffers[sideOutput(node.policy.deadLetterSink())];
+                collect(letters, deadLetter(node.name, item, reasonOf(reason, error), error));
                 deadLettered.increment();
             }
             case FAIL -> throw new PipelineException("stage '" + node.name + "' of pipeline '" + pipeline
@@ -297,13 +421,15 @@ public final class Chain {
 
     private List<SinkRunner> allSinks() {
         List<SinkRunner> all = new ArrayList<>(List.of(sinks));
-        all.addAll(List.of(deadLetterSinks));
+        all.addAll(List.of(sideSinks));
         return all;
     }
 
     /** The durable point: highest sequence every sink has made durable. */
     long durable() {
-        return tracker.durable();
+        long durable = tracker.durable();
+        long floor = heldFloor;
+        return floor == Long.MAX_VALUE ? durable : Math.min(durable, floor - 1);
     }
 
     long eventsOut() {
@@ -328,7 +454,7 @@ public final class Chain {
     List<PipelineMetrics.StageMetrics> stageMetrics() {
         List<PipelineMetrics.StageMetrics> list = new ArrayList<>(stages.size());
         for (Node s : stages) {
-            list.add(new PipelineMetrics.StageMetrics(s.name, s.in.get(), s.out.get(), s.errors.get()));
+            list.add(new PipelineMetrics.StageMetrics(s.name, s.in.get(), s.out.get(), s.errors.get(), s.late()));
         }
         return list;
     }

@@ -26,6 +26,33 @@ abstract class Node {
 
     abstract void accept(Object item);
 
+    /** Called once before the first record, with the pipeline clock; stages that keep time start it here. */
+    void open(long now) {
+    }
+
+    /** Time passed without (or besides) records; only called on stages that {@link #keepsTime()}. */
+    void onTime(long now) {
+    }
+
+    /** The input ended for good: emit what is still held. */
+    void finish() {
+    }
+
+    /** Whether this stage needs {@link #onTime} calls. */
+    boolean keepsTime() {
+        return false;
+    }
+
+    /** The lowest source sequence this stage still needs unacknowledged, or {@link Long#MAX_VALUE}. */
+    long heldFloor() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Records the stage set aside as late (window stages). */
+    long late() {
+        return 0;
+    }
+
     static final class MapNode extends Node {
         private final Function<Object, Object> fn;
 

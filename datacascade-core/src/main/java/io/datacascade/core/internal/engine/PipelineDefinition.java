@@ -14,5 +14,6 @@ import java.util.List;
  */
 public record PipelineDefinition<I>(String name, List<Source<? extends I>> sources, List<StageSpec> stages,
                                     List<Sink<?>> sinks, int ringSize, int maxBatchSize, WaitStrategy waitStrategy,
-                                    ErrorPolicy errorPolicy, Duration closeTimeout, List<PipelineListener> listeners) {
+                                    ErrorPolicy errorPolicy, Duration closeTimeout, List<PipelineListener> listeners,
+                                    List<Sink<?>> alertSinks) {
 }

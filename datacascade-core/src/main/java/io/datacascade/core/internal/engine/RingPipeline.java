@@ -35,6 +35,8 @@ public final class RingPipeline<T> implements Pipeline<T> {
     private static final long PROCESSOR_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SOURCE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SOURCE_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often stages that keep time (windows, absence rules) hear the clock. */
+    private static final long TICK_MILLIS = 10;
     private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final PipelineDefinition<T> definition;
@@ -113,13 +115,25 @@ public final class RingPipeline<T> implements Pipeline<T> {
         try {
             chain.open();
             int maxBatch = definition.maxBatchSize();
+            boolean keepsTime = chain.keepsTime();
+            long nextTick = 0;
             while (!ring.isHalted()) {
                 long available = ring.waitFor(next, next + maxBatch - 1, PROCESSOR_IDLE_NANOS);
                 if (available >= next) {
                     processBatch(next, available);
                     next = available + 1;
                 } else if (activeEmitters.get() == 0 && ring.claimed() < next) {
+                    if (!closeRequested && failure.get() == null) {
+                        chain.finish(); // the input ended: emit every open window
+                    }
                     break;
+                }
+                if (keepsTime) {
+                    long now = System.currentTimeMillis();
+                    if (now >= nextTick) {
+                        chain.tick(now);
+                        nextTick = now + TICK_MILLIS;
+                    }
                 }
             }
         } catch (Throwable t) {

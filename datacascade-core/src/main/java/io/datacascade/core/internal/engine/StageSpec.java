@@ -7,14 +7,14 @@ import io.datacascade.core.ErrorPolicy;
  *
  * @param kind     what the function is
  * @param name     the stage's name in metrics and errors
- * @param function a Function, Predicate or Consumer, by kind
+ * @param function a Function, Predicate or Consumer, {@code Windows} or {@code AlertRules}, by kind
  * @param policy   the stage's own error policy, or null for the pipeline's
  */
 public record StageSpec(Kind kind, String name, Object function, ErrorPolicy policy) {
 
     /** The stage kinds the builder offers. */
     public enum Kind {
-        MAP("map"), FILTER("filter"), FLAT_MAP("flatMap"), PEEK("peek");
+        MAP("map"), FILTER("filter"), FLAT_MAP("flatMap"), PEEK("peek"), WINDOW("window"), ALERTS("alerts");
 
         private final String label;
 

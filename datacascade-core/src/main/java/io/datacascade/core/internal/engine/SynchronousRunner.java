@@ -24,6 +24,7 @@ public final class SynchronousRunner<T> {
     private final ArrayDeque<Object[]> queue = new ArrayDeque<>();
     private final AtomicReference<Throwable> asyncFailure = new AtomicReference<>();
     private long nextSequence;
+    private boolean finished;
     private long emitted;
     private RuntimeException failure;
 
@@ -78,7 +79,27 @@ public final class SynchronousRunner<T> {
             }
             allEnded &= c.ended;
         }
+        if (allEnded && !sources.isEmpty() && !finished) {
+            finished = true;
+            chain.finish(); // the input ended: emit every open window
+            deliverDurable();
+        }
         return allEnded;
+    }
+
+    /** Lets the stages that keep time (windows, absence rules) see the clock, and delivers what they emit. */
+    public void tick() throws Exception {
+        checkNotFailed();
+        if (chain.keepsTime()) {
+            try {
+                chain.tick(clock.getAsLong());
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+            deliverDurable();
+            rethrowAsync();
+        }
     }
 
     private void enqueue(Object record, Object origin) {

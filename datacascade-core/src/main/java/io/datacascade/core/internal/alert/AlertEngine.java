@@ -1,0 +1,266 @@
+package io.datacascade.core.internal.alert;
+
+import io.datacascade.core.Alert;
+import io.datacascade.core.Point;
+import io.datacascade.core.alert.AlertCondition;
+import io.datacascade.core.alert.AlertRule;
+import io.datacascade.core.alert.AlertRules;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates alert rules over points and turns condition changes into {@link Alert} events: the
+ * pending/firing/resolved state machine, {@code for}, {@code keep_firing_for}, repeats, and
+ * absence on the clock. Independent of the pipeline; single-threaded.
+ *
+ * <p>Per series the engine keeps one small state per condition rule watching it (found once, on
+ * the series' first point); per absence rule one entry per watched series, in an access-ordered
+ * map, so a tick only looks at the series that have been quiet longest.
+ */
+public final class AlertEngine {
+    /** Where alert events and rule failures go. */
+    public interface Output {
+        /** An alert changed state (or repeats). */
+        void alert(Alert alert);
+
+        /** {@code rule}'s condition threw on {@code point}; the other rules still saw it. */
+        void failed(AlertRule rule, Point point, RuntimeException error);
+    }
+
+    private static final RuleState[] NONE = new RuleState[0];
+
+    private final AlertRule[] conditionRules;
+    private final String[] descriptions;
+    private final Absence[] absences;
+    private final Output output;
+    private final Map<String, RuleState[]> series = new HashMap<>();
+    private long alerts;
+
+    public AlertEngine(AlertRules rules, Output output) {
+        this.output = output;
+        List<AlertRule> conditions = new ArrayList<>();
+        List<Absence> absent = new ArrayList<>();
+        for (AlertRule r : rules) {
+            if (r.isAbsence()) {
+                absent.add(new Absence(r));
+            } else {
+                conditions.add(r);
+            }
+        }
+        this.conditionRules = conditions.toArray(new AlertRule[0]);
+        this.descriptions = new String[conditionRules.length];
+        for (int i = 0; i < conditionRules.length; i++) {
+            descriptions[i] = conditionRules[i].describe();
+        }
+        this.absences = absent.toArray(new Absence[0]);
+    }
+
+    /** Starts the clock of absence rules: series named exactly are quiet from {@code now} on. */
+    public void open(long now) {
+        for (Absence a : absences) {
+            for (String s : a.rule.exactSeries()) {
+                a.quietSince.putIfAbsent(s, new long[] {now});
+            }
+        }
+    }
+
+    /** Evaluates every rule watching {@code point}'s series. */
+    public void process(Point point, long now) {
+        String name = point.series();
+        RuleState[] states = series.get(name);
+        if (states == null) {
+            states = statesFor(name);
+        }
+        for (RuleState s : states) {
+            try {
+                s.evaluate(point);
+            } catch (RuntimeException e) {
+                output.failed(conditionRules[s.rule], point, e);
+            }
+        }
+        for (Absence a : absences) {
+            if (a.rule.watches(name)) {
+                a.seen(point, now);
+            }
+        }
+    }
+
+    private RuleState[] statesFor(String name) {
+        List<RuleState> list = new ArrayList<>();
+        for (int i = 0; i < conditionRules.length; i++) {
+            AlertRule r = conditionRules[i];
+            if (r.watches(name)) {
+                AlertCondition.Evaluator evaluator = r.condition().evaluator(name);
+                if (evaluator == null) {
+                    throw new IllegalStateException("condition of rule '" + r.name() + "' returned a null evaluator for series '"
+                            + name + "'");
+                }
+                list.add(new RuleState(i, name, evaluator));
+            }
+        }
+        RuleState[] states = list.isEmpty() ? NONE : list.toArray(NONE);
+        series.put(name, states);
+        return states;
+    }
+
+    /** Fires absence rules for series quiet for too long and repeats still-absent ones. */
+    public void onTime(long now) {
+        for (Absence a : absences) {
+            a.check(now);
+        }
+    }
+
+    /** Whether any rule needs the clock (absence rules). */
+    public boolean needsClock() {
+        return absences.length > 0;
+    }
+
+    /** Alert events sent so far. */
+    public long alerts() {
+        return alerts;
+    }
+
+    /** Series with state in this engine. */
+    public int series() {
+        return series.size();
+    }
+
+    private void send(AlertRule rule, String condition, String seriesName, Alert.State state, double value, long eventTime,
+                      long firedAt) {
+        alerts++;
+        output.alert(new Alert(rule.name(), seriesName, state, value, condition, rule.severity(), rule.labels(), eventTime,
+                firedAt));
+    }
+
+    private enum Phase { INACTIVE, PENDING, FIRING }
+
+    /** One condition rule's alert for one series. */
+    private final class RuleState {
+        final int rule;
+        final String seriesName;
+        final AlertCondition.Evaluator evaluator;
+        Phase phase = Phase.INACTIVE;
+        long time = Long.MIN_VALUE;
+        long activeSince;
+        long lastActive;
+        long firedAt;
+        long lastSent;
+
+        RuleState(int rule, String seriesName, AlertCondition.Evaluator evaluator) {
+            this.rule = rule;
+            this.seriesName = seriesName;
+            this.evaluator = evaluator;
+        }
+
+        void evaluate(Point point) {
+            AlertRule r = conditionRules[rule];
+            boolean holds = evaluator.test(point, phase != Phase.INACTIVE);
+            long t = Math.max(time, point.timestamp()); // event time never goes back for the state machine
+            time = t;
+            switch (phase) {
+                case INACTIVE -> {
+                    if (holds) {
+                        activeSince = t;
+                        lastActive = t;
+                        if (r.forMillis() == 0) {
+                            fire(r, point, t);
+                        } else {
+                            phase = Phase.PENDING;
+                            send(r, descriptions[rule], seriesName, Alert.State.PENDING, evaluator.value(point), t, 0);
+                        }
+                    }
+                }
+                case PENDING -> {
+                    if (holds) {
+                        lastActive = t;
+                        if (t - activeSince >= r.forMillis()) {
+                            fire(r, point, t);
+                        }
+                    } else {
+                        phase = Phase.INACTIVE;
+                        send(r, descriptions[rule], seriesName, Alert.State.RESOLVED, evaluator.value(point), t, 0);
+                    }
+                }
+                case FIRING -> {
+                    if (holds) {
+                        lastActive = t;
+                    } else if (t - lastActive >= r.keepFiringForMillis()) {
+                        phase = Phase.INACTIVE;
+                        send(r, descriptions[rule], seriesName, Alert.State.RESOLVED, evaluator.value(point), t, firedAt);
+                        return;
+                    }
+                    if (r.repeatIntervalMillis() > 0 && t - lastSent >= r.repeatIntervalMillis()) {
+                        lastSent = t;
+                        send(r, descriptions[rule], seriesName, Alert.State.FIRING, evaluator.value(point), t, firedAt);
+                    }
+                }
+            }
+        }
+
+        private void fire(AlertRule r, Point point, long t) {
+            phase = Phase.FIRING;
+            firedAt = t;
+            lastSent = t;
+            send(r, descriptions[rule], seriesName, Alert.State.FIRING, evaluator.value(point), t, t);
+        }
+    }
+
+    /** One absence rule: when each watched series was last seen, and which are absent now. */
+    private final class Absence {
+        final AlertRule rule;
+        final String condition;
+        /** Series → {last seen on the clock}, least recently seen first. */
+        final LinkedHashMap<String, long[]> quietSince = new LinkedHashMap<>(16, 0.75f, true);
+        /** Series → {fired at, last sent}: firing absence alerts. */
+        final Map<String, long[]> absent = new HashMap<>();
+
+        Absence(AlertRule rule) {
+            this.rule = rule;
+            this.condition = rule.describe();
+        }
+
+        void seen(Point point, long now) {
+            String name = point.series();
+            if (!absent.isEmpty()) {
+                long[] firing = absent.remove(name);
+                if (firing != null) {
+                    send(rule, condition, name, Alert.State.RESOLVED, point.value(), point.timestamp(), firing[0]);
+                }
+            }
+            long[] last = quietSince.get(name);
+            if (last == null) {
+                quietSince.put(name, new long[] {now});
+            } else {
+                last[0] = now;
+            }
+        }
+
+        void check(long now) {
+            long limit = rule.absentForMillis();
+            Iterator<Map.Entry<String, long[]>> it = quietSince.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, long[]> e = it.next();
+                if (now - e.getValue()[0] < limit) {
+                    break;
+                }
+                it.remove();
+                absent.put(e.getKey(), new long[] {now, now});
+                send(rule, condition, e.getKey(), Alert.State.FIRING, Double.NaN, now, now);
+            }
+            long repeat = rule.repeatIntervalMillis();
+            if (repeat > 0) {
+                for (Map.Entry<String, long[]> e : absent.entrySet()) {
+                    long[] f = e.getValue();
+                    if (now - f[1] >= repeat) {
+                        f[1] = now;
+                        send(rule, condition, e.getKey(), Alert.State.FIRING, Double.NaN, now, f[0]);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,511 @@
+package io.datacascade.core.internal.window;
+
+import io.datacascade.core.Point;
+import io.datacascade.core.window.Aggregator;
+import io.datacascade.core.window.Windows;
+import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Keyed windows over points: assignment, watermarks, firing, lateness and freeing, independent of
+ * threads and of the pipeline (the window stage adapts it). Single-threaded.
+ *
+ * <p>In event time every key has its own watermark: the highest timestamp seen for that key minus
+ * the out-of-orderness. Kafka keeps one series' points in order inside one partition but not
+ * across partitions, and a consumer reads partitions in bursts, seconds of one before the next;
+ * one watermark for all keys would turn the partitions read later into late data. So a key's
+ * windows close as that key advances, are checked on each of its points (a key has one or two
+ * windows open) and, once it has been quiet for the idle timeout, on the clock. Keys with open
+ * windows sit in an access-ordered map, least recently heard first, so a tick only looks at the
+ * idle ones; keys with none are kept, for their watermark, for {@link #FORGET_AFTER_MILLIS}.
+ *
+ * <p>In processing time all keys share the clock: windows wait in one timer map from end time to
+ * windows.
+ *
+ * <p>The sequence of the source record that opened each live window is kept, so the pipeline
+ * acknowledges no record whose window has not been emitted and freed yet ({@link #heldFloor()}).
+ */
+public final class WindowOperator {
+    /** How long a key without open windows keeps its watermark: a point after that starts afresh. */
+    public static final long FORGET_AFTER_MILLIS = 3_600_000;
+
+    /** Where results and late points go. */
+    public interface Output {
+        /** A window's result for one aggregate. */
+        void emit(Point result);
+
+        /** A point later than the allowed lateness; {@code windowEnd} is the end of its newest window. */
+        void late(Point point, long windowEnd, long watermark);
+
+        /** An aggregator threw while computing {@code window}'s result. */
+        void failed(String window, RuntimeException error);
+    }
+
+    private final Windows spec;
+    private final Output output;
+    private final Windows.Kind kind;
+    private final long size;
+    private final long advance;
+    private final long ooo;
+    private final long lateness;
+    private final long idleTimeout;
+    private final boolean eventTime;
+    private final Aggregator<Object>[] custom;
+    private final Stats.Kind[] builtIn;
+    private final String[] names;
+    /** For each aggregate in emission order: index into builtIn (>= 0) or -1 - index into custom. */
+    private final int[] order;
+
+    /** Keys with windows in memory; in event time least recently heard first. */
+    private final LinkedHashMap<String, Key> active;
+    /** Event time: keys without windows, kept for their watermark, least recently heard first. */
+    private final LinkedHashMap<String, Key> dormant = new LinkedHashMap<>(16, 0.75f, true);
+    /** Processing time: time → windows ending then. */
+    private final TreeMap<Long, ArrayList<Window>> timers = new TreeMap<>();
+    /** Sequence of the record that opened a live window → number of live windows it opened. */
+    private final TreeMap<Long, int[]> holds = new TreeMap<>();
+    private long clock = Long.MIN_VALUE;
+    private long openWindows;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public WindowOperator(Windows spec, Output output) {
+        this.spec = spec;
+        this.output = output;
+        this.kind = spec.kind();
+        this.size = spec.sizeMillis();
+        this.advance = spec.advanceMillis();
+        this.ooo = spec.maxOutOfOrdernessMillis();
+        this.lateness = spec.isEventTime() ? spec.allowedLatenessMillis() : 0;
+        this.idleTimeout = spec.idleTimeoutMillis();
+        this.eventTime = spec.isEventTime();
+        this.active = eventTime ? new LinkedHashMap<>(16, 0.75f, true) : new LinkedHashMap<>();
+        List<Aggregator<?>> aggregators = spec.aggregators();
+        List<Aggregator<Object>> customList = new ArrayList<>();
+        List<Stats.Kind> builtInList = new ArrayList<>();
+        this.order = new int[aggregators.size()];
+        this.names = new String[aggregators.size()];
+        for (int i = 0; i < aggregators.size(); i++) {
+            Aggregator<?> a = aggregators.get(i);
+            names[i] = a.name();
+            if (a instanceof Stats.Kind.BuiltIn b) {
+                order[i] = builtInList.size();
+                builtInList.add(b.kind());
+            } else {
+                order[i] = -1 - customList.size();
+                customList.add((Aggregator<Object>) a);
+            }
+        }
+        this.custom = customList.toArray(new Aggregator[0]);
+        this.builtIn = builtInList.toArray(new Stats.Kind[0]);
+    }
+
+    /** One key's windows and event clock. */
+    static final class Key {
+        final String name;
+        final ArrayList<Window> windows = new ArrayList<>(2);
+        long watermark = Long.MIN_VALUE;
+        long watermarkAtLastPoint = Long.MIN_VALUE;
+        long lastArrival;
+
+        Key(String name) {
+            this.name = name;
+        }
+    }
+
+    /** One open (or emitted but kept for late points) window of one key. */
+    static final class Window {
+        final Key key;
+        long start;
+        long end;
+        /** Processing time: the time this window's timer is registered at; entries at other times are stale. */
+        long timer = Long.MIN_VALUE;
+        long firstSequence;
+        boolean fired;
+        boolean freed;
+        final Stats stats;
+        final Object[] accumulators;
+        Map<String, String> tags = Map.of();
+
+        Window(Key key, long start, long end, long firstSequence, boolean needsStats, int customCount) {
+            this.key = key;
+            this.start = start;
+            this.end = end;
+            this.firstSequence = firstSequence;
+            this.stats = needsStats ? new Stats() : null;
+            this.accumulators = customCount == 0 ? null : new Object[customCount];
+        }
+
+        @Override
+        public String toString() {
+            return "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(end) + ") of key '" + key.name + "'";
+        }
+    }
+
+    /**
+     * Adds one point: assigns it to its windows (or reports it late), then moves its key's
+     * watermark and emits every window of the key it passed.
+     *
+     * @param sequence the pipeline sequence of the source record the point came from
+     * @param now      the pipeline clock
+     * @throws RuntimeException from the key function or a custom aggregator
+     */
+    public void process(Point point, long sequence, long now) {
+        String name = spec.key().apply(point);
+        if (name == null) {
+            throw new IllegalArgumentException("the window key function returned null for " + point);
+        }
+        clock = now;
+        Key key = active.get(name);
+        if (key == null) {
+            key = eventTime ? dormant.remove(name) : null;
+            if (key == null) {
+                key = new Key(name);
+            }
+            active.put(name, key);
+        }
+        key.lastArrival = now;
+        long time = eventTime ? point.timestamp() : now;
+        if (kind == Windows.Kind.SESSION) {
+            assignSession(key, time, point, sequence);
+        } else {
+            assignFixed(key, time, point, sequence);
+        }
+        if (eventTime) {
+            long candidate = saturatedSubtract(time, ooo);
+            if (candidate > key.watermark) {
+                key.watermark = candidate;
+            }
+            key.watermarkAtLastPoint = key.watermark;
+            advanceKey(key);
+        } else {
+            advanceTimers(now);
+        }
+    }
+
+    /**
+     * Lets time pass without a point: emits processing-time windows that ended; in event time,
+     * moves the watermark of each key quiet for the idle timeout on with the clock, and forgets
+     * keys quiet for {@link #FORGET_AFTER_MILLIS}.
+     */
+    public void onTime(long now) {
+        clock = now;
+        if (!eventTime) {
+            advanceTimers(now);
+            return;
+        }
+        if (idleTimeout > 0) {
+            Iterator<Key> it = active.values().iterator();
+            while (it.hasNext()) {
+                Key key = it.next();
+                long quiet = now - key.lastArrival;
+                if (quiet < idleTimeout) {
+                    break; // the rest were heard from more recently
+                }
+                long target = saturatedAdd(key.watermarkAtLastPoint, quiet);
+                if (target > key.watermark) {
+                    key.watermark = target;
+                    fireAndFree(key);
+                    if (key.windows.isEmpty()) {
+                        it.remove();
+                        dormant.put(key.name, key);
+                    }
+                }
+            }
+        }
+        Iterator<Key> it = dormant.values().iterator();
+        while (it.hasNext() && now - it.next().lastArrival >= FORGET_AFTER_MILLIS) {
+            it.remove();
+        }
+    }
+
+    /** The input has ended: emits every open window and frees all state. */
+    public void finish() {
+        if (!eventTime) {
+            advanceTimers(Long.MAX_VALUE);
+            return;
+        }
+        for (Key key : new ArrayList<>(active.values())) {
+            key.watermark = Long.MAX_VALUE;
+            advanceKey(key);
+        }
+    }
+
+    private void assignFixed(Key key, long time, Point point, long sequence) {
+        long lastStart = Math.floorDiv(time, advance) * advance;
+        ArrayList<Window> windows = key.windows;
+        long watermark = key.watermark;
+        boolean assigned = false;
+        long newestEnd = lastStart + size;
+        for (long start = lastStart; start > time - size; start -= advance) {
+            long end = start + size;
+            if (saturatedAdd(end, lateness) <= watermark && eventTime) {
+                continue; // this window is gone
+            }
+            Window w = find(windows, start);
+            if (w == null) {
+                w = open(key, start, end, sequence);
+                insertByEnd(windows, w);
+            }
+            add(w, point);
+            assigned = true;
+            if (eventTime && end <= watermark) {
+                refire(w); // late but within the allowed lateness: emit the corrected result now
+            }
+        }
+        if (!assigned) {
+            output.late(point, newestEnd, watermark);
+        }
+    }
+
+    private static Window find(ArrayList<Window> windows, long start) {
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            Window w = windows.get(i);
+            if (w.start == start) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private void assignSession(Key key, long time, Point point, long sequence) {
+        long newStart = time;
+        long newEnd = saturatedAdd(time, size);
+        ArrayList<Window> windows = key.windows;
+        long watermark = key.watermark;
+        long mergedStart = newStart;
+        long mergedEnd = newEnd;
+        Window survivor = null;
+        for (Window w : windows) {
+            if (w.start <= newEnd && w.end >= newStart) {
+                mergedStart = Math.min(mergedStart, w.start);
+                mergedEnd = Math.max(mergedEnd, w.end);
+                if (survivor == null || w.firstSequence < survivor.firstSequence) {
+                    survivor = w;
+                }
+            }
+        }
+        if (eventTime && saturatedAdd(mergedEnd, lateness) <= watermark) {
+            output.late(point, mergedEnd, watermark);
+            return;
+        }
+        if (survivor == null) {
+            survivor = open(key, newStart, newEnd, sequence);
+            insertByEnd(windows, survivor);
+        } else {
+            for (int i = windows.size() - 1; i >= 0; i--) {
+                Window w = windows.get(i);
+                if (w != survivor && w.start <= newEnd && w.end >= newStart) {
+                    mergeInto(survivor, w);
+                    windows.remove(i);
+                    free(w);
+                }
+            }
+            survivor.start = mergedStart;
+        }
+        add(survivor, point);
+        boolean extended = survivor.end != mergedEnd;
+        survivor.end = mergedEnd;
+        if (extended && windows.size() > 1) {
+            windows.sort(BY_END);
+        }
+        if (eventTime && mergedEnd <= watermark) {
+            refire(survivor);
+        } else if (extended) {
+            survivor.fired = false; // a kept session grew past the watermark: it is open again
+            if (!eventTime) {
+                schedule(survivor, mergedEnd);
+            }
+        }
+    }
+
+    private void mergeInto(Window into, Window from) {
+        if (into.stats != null) {
+            into.stats.merge(from.stats);
+        }
+        for (int i = 0; i < custom.length; i++) {
+            Object a = into.accumulators[i];
+            Object b = from.accumulators[i];
+            into.accumulators[i] = a == null ? b : b == null ? a : custom[i].merge(a, b);
+        }
+        into.fired &= from.fired;
+    }
+
+    private Window open(Key key, long start, long end, long sequence) {
+        Window w = new Window(key, start, end, sequence, builtIn.length > 0, custom.length);
+        int[] count = holds.get(sequence);
+        if (count == null) {
+            holds.put(sequence, new int[] {1});
+        } else {
+            count[0]++;
+        }
+        openWindows++;
+        if (!eventTime) {
+            schedule(w, end);
+        }
+        return w;
+    }
+
+    private void add(Window w, Point point) {
+        for (int i = 0; i < custom.length; i++) {
+            Object acc = w.accumulators[i];
+            if (acc == null) {
+                acc = custom[i].create();
+            }
+            w.accumulators[i] = custom[i].add(acc, point);
+        }
+        if (w.stats != null) {
+            w.stats.add(point.timestamp(), point.value());
+        }
+        w.tags = point.tags();
+    }
+
+    private void schedule(Window w, long time) {
+        w.timer = time;
+        ArrayList<Window> due = timers.get(time);
+        if (due == null) {
+            due = new ArrayList<>();
+            timers.put(time, due);
+        }
+        due.add(w);
+    }
+
+    /** Event time: emits and frees the key's windows its watermark passed; parks the key if none is left. */
+    private void advanceKey(Key key) {
+        fireAndFree(key);
+        if (key.windows.isEmpty()) {
+            active.remove(key.name);
+            dormant.put(key.name, key);
+        }
+    }
+
+    private void fireAndFree(Key key) {
+        ArrayList<Window> windows = key.windows; // ordered by end: emitted in time order
+        long watermark = key.watermark;
+        for (int i = 0; i < windows.size(); i++) {
+            Window w = windows.get(i);
+            if (w.end > watermark) {
+                break;
+            }
+            if (!w.fired) {
+                w.fired = true;
+                emit(w);
+            }
+            if (saturatedAdd(w.end, lateness) <= watermark) {
+                windows.remove(i--);
+                free(w);
+            }
+        }
+    }
+
+    private static void insertByEnd(ArrayList<Window> windows, Window w) {
+        int i = windows.size();
+        while (i > 0 && windows.get(i - 1).end > w.end) {
+            i--;
+        }
+        windows.add(i, w);
+    }
+
+    private static final java.util.Comparator<Window> BY_END = (a, b) -> Long.compare(a.end, b.end);
+
+    /** Processing time: emits and frees every window whose end is at or before {@code time}. */
+    private void advanceTimers(long time) {
+        Map.Entry<Long, ArrayList<Window>> entry;
+        while ((entry = timers.firstEntry()) != null && entry.getKey() <= time) {
+            timers.pollFirstEntry();
+            long at = entry.getKey();
+            for (Window w : entry.getValue()) {
+                if (w.freed || w.timer != at) {
+                    continue;
+                }
+                w.fired = true;
+                emit(w);
+                Key key = w.key;
+                key.windows.remove(w);
+                if (key.windows.isEmpty()) {
+                    active.remove(key.name);
+                }
+                free(w);
+            }
+        }
+    }
+
+    /** Event time: a late point within the lateness changed an emitted window: emit it again now. */
+    private void refire(Window w) {
+        w.fired = true;
+        emit(w);
+    }
+
+    private void free(Window w) {
+        w.freed = true;
+        openWindows--;
+        int[] count = holds.get(w.firstSequence);
+        if (count != null && --count[0] == 0) {
+            holds.remove(w.firstSequence);
+        }
+    }
+
+    private void emit(Window w) {
+        for (int i = 0; i < order.length; i++) {
+            double value;
+            try {
+                int o = order[i];
+                value = o >= 0 ? builtIn[o].of(w.stats) : custom[-1 - o].result(w.accumulators[-1 - o]);
+            } catch (RuntimeException e) {
+                output.failed(w.toString() + ", aggregate '" + names[i] + "'", e);
+                continue;
+            }
+            String series = spec.seriesNaming().apply(w.key.name, names[i]);
+            output.emit(new Point(series, w.start, value, w.tags));
+        }
+    }
+
+    /**
+     * The lowest sequence of a source record that opened a window still held (open, or emitted
+     * and kept for late points), or {@link Long#MAX_VALUE}: the pipeline must not acknowledge it.
+     */
+    public long heldFloor() {
+        return holds.isEmpty() ? Long.MAX_VALUE : holds.firstKey();
+    }
+
+    /** {@code key}'s watermark ({@link Long#MIN_VALUE} if unknown); in processing time the clock. */
+    public long watermark(String key) {
+        if (!eventTime) {
+            return clock;
+        }
+        Key k = active.get(key);
+        if (k == null) {
+            k = dormant.get(key);
+        }
+        return k == null ? Long.MIN_VALUE : k.watermark;
+    }
+
+    /** Windows currently held in memory. */
+    public long openWindows() {
+        return openWindows;
+    }
+
+    /** Keys with at least one window in memory. */
+    public int keys() {
+        return active.size();
+    }
+
+    /** Keys remembered only for their watermark (event time). */
+    public int dormantKeys() {
+        return dormant.size();
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static long saturatedSubtract(long a, long b) {
+        long r = a - b;
+        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+    }
+}
