@@ -85,6 +85,11 @@ public final class KafkaSink<T> implements Sink<T> {
         return builder(PointJsonCodec.create()).bootstrapServers(bootstrapServers).topic(topic).build();
     }
 
+    /** A sink writing {@link io.datacascade.core.Alert}s as JSON ({@link AlertJsonCodec}), keyed by series: the {@code alerts} topic. */
+    public static KafkaSink<io.datacascade.core.Alert> alerts(String bootstrapServers, String topic) {
+        return builder(AlertJsonCodec.create()).bootstrapServers(bootstrapServers).topic(topic).build();
+    }
+
     /** A builder for a sink of records {@code encoder} turns into bytes. */
     public static <T> Builder<T> builder(KafkaEncoder<T> encoder) {
         return new Builder<>(Objects.requireNonNull(encoder, "encoder can't be null"));
