@@ -306,6 +306,40 @@ class ChartServerTest extends ChartTestSupport {
         assertThat(replayed.path("replay").asBoolean()).isTrue();
     }
 
+    @Test
+    void shouldShowTheAlertsOfAPipelinesRulesNextToItsWindowedSeries() throws Exception {
+        ChartServer chart = server(ChartServer.builder());
+        WsClient client = track(WsClient.connect(chart));
+        client.await("status");
+        io.datacascade.core.MemorySource<io.datacascade.core.Point> source = io.datacascade.core.MemorySource.create();
+        io.datacascade.core.alert.AlertRule hot = io.datacascade.core.alert.AlertRule.builder("hot").series("*.avg")
+                .when(io.datacascade.core.alert.Signal.value().above(80)).build();
+        io.datacascade.core.Pipeline<io.datacascade.core.Point> pipeline = io.datacascade.core.DataCascade.pipeline("dash")
+                .from(source)
+                .window(io.datacascade.core.window.Windows.tumbling(Duration.ofSeconds(1)))
+                .alerts(io.datacascade.core.alert.AlertRules.of(hot))
+                .alertsTo(chart.sink().alerts())
+                .to(chart.sink())
+                .build();
+        pipeline.start();
+        try {
+            for (int ms = 0; ms < 4000; ms += 100) {
+                source.offer(io.datacascade.core.Point.of("cpu", 1_000_000 + ms, ms >= 1000 && ms < 2000 ? 95 : 10));
+            }
+            JsonNode firing = client.await("alert");
+            assertThat(firing.path("rule").asText()).isEqualTo("hot");
+            assertThat(firing.path("series").asText()).isEqualTo("cpu.avg");
+            assertThat(firing.path("state").asText()).isEqualTo("FIRING");
+            JsonNode resolved = client.await("alert");
+            assertThat(resolved.path("state").asText()).isEqualTo("RESOLVED");
+            source.complete();
+            assertThat(pipeline.awaitTermination(WAIT)).isTrue();
+        } finally {
+            pipeline.close();
+        }
+        assertThat(chart.metrics().series()).isEqualTo(1); // cpu.avg
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
