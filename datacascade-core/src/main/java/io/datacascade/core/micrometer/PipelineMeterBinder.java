@@ -27,7 +27,7 @@ import java.util.function.ToDoubleFunction;
  * {@code datacascade.errors}, {@code datacascade.dead.lettered} (counters),
  * {@code datacascade.ring.remaining}, {@code datacascade.durable.sequence} (gauges),
  * {@code datacascade.stage.events.in}, {@code datacascade.stage.events.out},
- * {@code datacascade.stage.errors} (counters per stage). They read the pipeline's own counters
+ * {@code datacascade.stage.errors}, {@code datacascade.stage.late} (counters per stage). They read the pipeline's own counters
  * when scraped; the hot path never touches Micrometer.
  */
 public final class PipelineMeterBinder implements MeterBinder {
@@ -59,6 +59,8 @@ public final class PipelineMeterBinder implements MeterBinder {
                     m -> m.stages().get(index).out());
             counter(registry, "datacascade.stage.errors", "Records a stage threw on", stageTags,
                     m -> m.stages().get(index).errors());
+            counter(registry, "datacascade.stage.late", "Points that arrived after their window was gone", stageTags,
+                    m -> m.stages().get(index).late());
         }
     }
 
