@@ -15,8 +15,10 @@ module io.datacascade.core {
     exports io.datacascade.testkit;
 
     uses io.datacascade.core.ConnectorProvider;
+    uses io.datacascade.core.alert.AlertConditionProvider;
 
     provides io.datacascade.core.ConnectorProvider with
             io.datacascade.core.internal.connect.BuiltInConnectors.Memory,
             io.datacascade.core.internal.connect.BuiltInConnectors.Simulator;
+    provides io.datacascade.core.alert.AlertConditionProvider with io.datacascade.core.internal.alert.TagEquals;
 }

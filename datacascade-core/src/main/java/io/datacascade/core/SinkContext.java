@@ -31,6 +31,16 @@ public interface SinkContext {
         throw new UnsupportedOperationException("this context cannot reject single records");
     }
 
+    /**
+     * Whether a stage of this pipeline emits results after the records they summarise were
+     * processed (a window stage). A batch's {@linkplain Batch#origin origins} then name the record
+     * that triggered a result, not all the input it covers, so a sink that commits input positions
+     * from origins (a transactional Kafka sink) can't be exact and should refuse to open.
+     */
+    default boolean hasDeferredResults() {
+        return false;
+    }
+
     /** The pipeline's name, for thread names, logs and metrics. */
     String pipelineName();
 

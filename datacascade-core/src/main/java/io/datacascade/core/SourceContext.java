@@ -62,7 +62,8 @@ public interface SourceContext<T> {
      * in every sink, at most {@code timeout}; returns whether it is. A source that must settle
      * its books before it gives work away (the Kafka source when the group revokes partitions)
      * uses it; {@link Source#onDurable} still follows on the next poll. Returns false at once if
-     * the pipeline has stopped processing.
+     * the pipeline has stopped processing, and as soon as everything emitted so far is processed
+     * while an open window still holds the record: only later records can release it.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if the source's thread is interrupted while waiting

@@ -97,6 +97,44 @@ class WindowedPipelineTest {
         assertThat(pipeline.metrics().durableSequence()).as("record 1 opened the window still open").isEqualTo(0);
     }
 
+    /** A source settling its books (a Kafka rebalance) must not wait its whole timeout for a record no later input will release. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void shouldNotWaitInVainForARecordAnOpenWindowHolds() throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> answer = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Boolean> released = new java.util.concurrent.CompletableFuture<>();
+        Source<Point> source = new Source<>() {
+            private int step;
+
+            @Override
+            public Poll poll(SourceContext<Point> ctx) throws Exception {
+                switch (step++) {
+                    case 0 -> {
+                        long first = ctx.emit(Point.of("cpu", 100, 1));
+                        answer.complete(ctx.awaitDurable(first, Duration.ofMinutes(5))); // held by [0, 1000)
+                    }
+                    case 1 -> {
+                        long closing = ctx.emit(Point.of("cpu", 1000, 1)); // closes [0, 1000), opens [1000, 2000)
+                        released.complete(ctx.awaitDurable(closing - 1, Duration.ofMinutes(5)));
+                    }
+                    default -> {
+                        return Poll.END;
+                    }
+                }
+                return Poll.MORE;
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("revoke").from(source)
+                .window(Windows.tumbling(Duration.ofSeconds(1)).idleTimeout(Duration.ZERO)).to(MemorySink.create()).build();
+        pipeline.start();
+        try {
+            assertThat(answer.get()).isFalse();
+            assertThat(released.get()).isTrue();
+        } finally {
+            pipeline.close();
+        }
+    }
+
     @RepeatedTest(3)
     void shouldFireAnAbsenceRuleOnTheWallClock() throws Exception {
         MemorySink<Alert> alerts = MemorySink.create();

@@ -102,6 +102,12 @@ public final class KafkaSink<T> implements Sink<T> {
 
     @Override
     public void open(SinkContext ctx) {
+        if (transactionalId != null && ctx.hasDeferredResults()) {
+            throw new IllegalStateException("Kafka sink '" + ctx.sinkName() + "' can't write exactly once in pipeline '"
+                    + ctx.pipelineName() + "': it has a window stage, whose results are emitted after the records they "
+                    + "summarise, so the transaction can't carry the right input offsets. Use the default at-least-once "
+                    + "sink; window results are keyed by series and window start, so a keyed store overwrites replays");
+        }
         this.context = ctx;
         Map<String, Object> c = new HashMap<>(config);
         c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "datacascade-" + ctx.pipelineName() + "-" + ctx.sinkName());

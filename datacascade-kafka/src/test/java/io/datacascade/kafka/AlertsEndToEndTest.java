@@ -87,4 +87,22 @@ class AlertsEndToEndTest extends WithBroker {
         assertThat(committed).isLessThan(kafka.endOffsetSum("data-stream"));
         assertThat(committed).isGreaterThan(0);
     }
+
+    @Test
+    void shouldRefuseExactlyOnceWithAWindowStageNamingTheReason() throws Exception {
+        KafkaSource<Point> source = KafkaSource.points(kafka.bootstrapServers(), "eos-in", "eos");
+        Pipeline<Point> pipeline = DataCascade.pipeline("eos-windows").from(source)
+                .window(Windows.tumbling(Duration.ofSeconds(1)))
+                .to(KafkaSink.builder(PointJsonCodec.create()).bootstrapServers(kafka.bootstrapServers()).topic("eos-out")
+                        .exactlyOnce("eos-windows", source).build())
+                .build();
+        pipeline.start();
+        try {
+            assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        } finally {
+            pipeline.close();
+        }
+        assertThat(pipeline.state()).isEqualTo(PipelineState.FAILED);
+        assertThat(pipeline.failure()).get().asString().contains("can't write exactly once", "window stage");
+    }
 }

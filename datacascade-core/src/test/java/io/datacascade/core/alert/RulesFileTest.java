@@ -353,7 +353,7 @@ class RulesFileTest {
                 .contains("unknown field 'repeatInterval': did you mean 'repeat_interval'?")
                 .contains("unknown field 'sevrity': did you mean 'severity'?")
                 .contains("unknown field 'colour' (known fields: name, series, signal, over, above, below, resolve, for,"
-                        + " keep_firing_for, repeat_interval, severity, labels, absent_for)");
+                        + " keep_firing_for, repeat_interval, severity, labels, absent_for, condition, with)");
     }
 
     @Test
@@ -661,9 +661,9 @@ class RulesFileTest {
                         + " like over: 1m",
                 "  line 10: rule #4: field 'name': missing: every rule needs a unique name, like cpu-high",
                 "  line 10: rule #4: missing field 'above' or 'below': the level the signal is compared with"
-                        + " (or absent_for, for an absence rule)",
+                        + " (or absent_for, for an absence rule, or condition, for a plug-in)",
                 "  line 11: rule #4: unknown field 'abov': did you mean 'above'? (known fields: name, series, signal, over,"
-                        + " above, below, resolve, for, keep_firing_for, repeat_interval, severity, labels, absent_for)");
+                        + " above, below, resolve, for, keep_firing_for, repeat_interval, severity, labels, absent_for, condition, with)");
     }
 
     // ---- the public API ----

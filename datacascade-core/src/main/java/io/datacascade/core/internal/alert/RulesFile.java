@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.datacascade.core.alert.AlertCondition;
+import io.datacascade.core.alert.AlertConditionProvider;
 import io.datacascade.core.alert.AlertRule;
 import io.datacascade.core.alert.Signal;
 import io.datacascade.core.alert.Threshold;
+import io.datacascade.core.internal.connect.Plugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -49,14 +52,17 @@ public final class RulesFile {
 
     /** The fields a rule may have, in the order they are documented. */
     static final List<String> RULE_FIELDS = List.of("name", "series", "signal", "over", "above", "below", "resolve",
-            "for", "keep_firing_for", "repeat_interval", "severity", "labels", "absent_for");
+            "for", "keep_firing_for", "repeat_interval", "severity", "labels", "absent_for", "condition", "with");
+
+    /** The fields of a built-in threshold, which a rule with a plug-in {@code condition} can't have. */
+    static final List<String> THRESHOLD_FIELDS = List.of("signal", "over", "above", "below", "resolve");
 
     /** The values of a rule's {@code signal}. */
     static final List<String> SIGNALS = List.of("value", "avg", "min", "max", "sum", "count", "rate");
 
     /** The fields an absence rule ({@code absent_for}) can't have. */
     static final List<String> NOT_IN_ABSENCE_RULES = List.of("signal", "over", "above", "below", "resolve", "for",
-            "keep_firing_for");
+            "keep_firing_for", "condition", "with");
 
     /** At most this many problems are listed; the rest are counted. */
     private static final int MAX_PROBLEMS = 100;
@@ -560,7 +566,11 @@ public final class RulesFile {
                 if (absentFor != null) {
                     absence(absentFor);
                 } else {
-                    threshold();
+                    if (node.has("condition")) {
+                        pluginCondition();
+                    } else {
+                        threshold();
+                    }
                     durationField("for", d -> builder.forDuration(d));
                     durationField("keep_firing_for", d -> builder.keepFiringFor(d));
                 }
@@ -640,6 +650,9 @@ public final class RulesFile {
             private void threshold() {
                 String kind = "value";
                 boolean kindKnown = true;
+                if (node.has("with")) {
+                    report("with", "needs 'condition': the name of the plug-in these settings are for");
+                }
                 JsonNode signalNode = node.get("signal");
                 if (signalNode != null) {
                     String close = signalNode.isTextual() ? closest(signalNode.textValue(), SIGNALS) : null;
@@ -667,7 +680,7 @@ public final class RulesFile {
                             + " of them, was above " + render(aboveNode) + " and below " + render(belowNode));
                 } else if (aboveNode == null && belowNode == null) {
                     problem(line, label + ": missing field 'above' or 'below': the level the signal is"
-                            + " compared with (or absent_for, for an absence rule)");
+                            + " compared with (or absent_for, for an absence rule, or condition, for a plug-in)");
                 } else if (signal != null && above != null) {
                     threshold = catching("above", () -> signal.above(above));
                 } else if (signal != null && below != null) {
@@ -734,6 +747,59 @@ public final class RulesFile {
                 }
             }
 
+            /** {@code condition: <provider name>} with {@code with: {settings}}: a plug-in condition. */
+            private void pluginCondition() {
+                for (String field : THRESHOLD_FIELDS) {
+                    JsonNode value = node.get(field);
+                    if (value != null) {
+                        report(field, "not allowed with 'condition' (the plug-in decides when it holds), was " + render(value));
+                    }
+                }
+                JsonNode nameNode = node.get("condition");
+                if (!nameNode.isTextual() || nameNode.textValue().isBlank()) {
+                    report("condition", "expected the name of a condition plug-in, like tag-equals, was " + render(nameNode));
+                    return;
+                }
+                Map<String, String> settings = new java.util.LinkedHashMap<>();
+                JsonNode with = node.get("with");
+                if (with != null && !with.isObject()) {
+                    report("with", "expected a map of settings, like {tag: status, value: error}, was " + render(with));
+                    return;
+                }
+                if (with != null) {
+                    for (Map.Entry<String, JsonNode> e : with.properties()) {
+                        String text = scalarText(e.getValue());
+                        if (text != null) {
+                            settings.put(e.getKey(), text);
+                        } else {
+                            report("with", "setting '" + e.getKey() + "': expected a string, a number or a boolean, was "
+                                    + render(e.getValue()));
+                            return;
+                        }
+                    }
+                }
+                Map<String, AlertConditionProvider> providers;
+                try {
+                    providers = Plugins.byName(AlertConditionProvider.class, AlertConditionProvider::name, "condition");
+                } catch (IllegalStateException e) {
+                    report("condition", e.getMessage());
+                    return;
+                }
+                String wanted = nameNode.textValue().toLowerCase(java.util.Locale.ROOT);
+                AlertConditionProvider provider = providers.get(wanted);
+                if (provider == null) {
+                    String close = closest(wanted, new java.util.ArrayList<>(providers.keySet()));
+                    report("condition", "no condition plug-in named " + render(nameNode)
+                            + (close != null ? ": did you mean '" + close + "'?" : "") + " (known: "
+                            + String.join(", ", providers.keySet()) + "; plug-ins are found through ServiceLoader)");
+                    return;
+                }
+                AlertCondition condition = catching("with", () -> provider.create(java.util.Map.copyOf(settings)));
+                if (condition != null) {
+                    builder.when(condition);
+                }
+            }
+
             private void labels() {
                 JsonNode labels = node.get("labels");
                 if (labels == null) {
@@ -744,16 +810,25 @@ public final class RulesFile {
                     return;
                 }
                 for (Map.Entry<String, JsonNode> e : labels.properties()) {
-                    JsonNode v = e.getValue();
-                    if (v.isTextual() || v.isNumber() || v.isBoolean()) {
-                        String text = v.isTextual() ? v.textValue() : v.isNumber() ? v.numberValue().toString()
-                                : Boolean.toString(v.booleanValue());
+                    String text = scalarText(e.getValue());
+                    if (text != null) {
                         apply("labels", () -> builder.label(e.getKey(), text));
                     } else {
                         report("labels", "label '" + e.getKey() + "': expected a string, a number or a boolean, was "
-                                + render(v));
+                                + render(e.getValue()));
                     }
                 }
+            }
+
+            /** A string, number or boolean as text; null for anything else. */
+            private String scalarText(JsonNode v) {
+                if (v.isTextual()) {
+                    return v.textValue();
+                }
+                if (v.isNumber()) {
+                    return v.numberValue().toString();
+                }
+                return v.isBoolean() ? Boolean.toString(v.booleanValue()) : null;
             }
 
             private Double number(String field, JsonNode n) {

@@ -8,13 +8,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 
-/** The plug-in registry: {@link ConnectorProvider}s found by {@link ServiceLoader}, keyed by scheme. */
+/** The plug-in registry: {@link ConnectorProvider}s found by {@link java.util.ServiceLoader}, keyed by scheme. */
 public final class Connectors {
     private Connectors() {
     }
@@ -61,30 +59,6 @@ public final class Connectors {
     }
 
     private static Map<String, ConnectorProvider> providers() {
-        Map<String, ConnectorProvider> byScheme = new TreeMap<>();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = Connectors.class.getClassLoader();
-        }
-        addAll(ServiceLoader.load(ConnectorProvider.class, loader), byScheme);
-        if (loader != Connectors.class.getClassLoader()) {
-            addAll(ServiceLoader.load(ConnectorProvider.class, Connectors.class.getClassLoader()), byScheme);
-        }
-        return byScheme;
-    }
-
-    private static void addAll(ServiceLoader<ConnectorProvider> loader, Map<String, ConnectorProvider> into) {
-        try {
-            for (ConnectorProvider p : loader) {
-                String scheme = p.scheme().toLowerCase(Locale.ROOT);
-                ConnectorProvider existing = into.putIfAbsent(scheme, p);
-                if (existing != null && existing.getClass() != p.getClass()) {
-                    throw new IllegalStateException("two connectors claim scheme '" + scheme + "': "
-                            + existing.getClass().getName() + " and " + p.getClass().getName());
-                }
-            }
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("a connector plug-in could not be loaded: " + e.getMessage(), e);
-        }
+        return Plugins.byName(ConnectorProvider.class, ConnectorProvider::scheme, "connector");
     }
 }

@@ -126,6 +126,9 @@ public final class Chain {
         }
         this.timedStages = timed.toArray(new Node[0]);
         this.holdingStages = holding.toArray(new Node[0]);
+        for (SinkRunner r : allSinks()) {
+            r.deferredResults = !holding.isEmpty();
+        }
     }
 
     private void collectDeadLetterSink(ErrorPolicy policy, List<Sink<?>> into, List<String> names) {
@@ -211,6 +214,11 @@ public final class Chain {
         if (any || heldFloor != floorOfStages()) {
             completeBatch(currentSequence);
         }
+    }
+
+    /** Whether an open window still holds the record at {@code sequence}, as of the last batch. */
+    boolean holds(long sequence) {
+        return heldFloor <= sequence;
     }
 
     private long floorOfStages() {

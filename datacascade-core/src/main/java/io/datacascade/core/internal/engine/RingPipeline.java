@@ -339,6 +339,11 @@ public final class RingPipeline<T> implements Pipeline<T> {
         return flushed.getCount() == 0;
     }
 
+    /** Whether an open window holds the record at {@code sequence}: only later records can release it. */
+    boolean heldByWindow(long sequence) {
+        return chain.holds(sequence);
+    }
+
     /** The pipeline's durable point, for sources waiting on it. */
     long durable() {
         return chain.durable();

@@ -85,6 +85,14 @@ final class SinkRunner implements SinkContext {
         failer.accept(new PipelineException("sink '" + name + "' of pipeline '" + pipeline + "' failed: " + error, error));
     }
 
+    /** Set by the chain before sinks open. */
+    boolean deferredResults;
+
+    @Override
+    public boolean hasDeferredResults() {
+        return deferredResults;
+    }
+
     @Override
     public String pipelineName() {
         return pipeline;

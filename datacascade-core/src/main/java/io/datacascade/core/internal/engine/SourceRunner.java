@@ -122,8 +122,16 @@ final class SourceRunner<T> implements SourceContext<T> {
     public boolean awaitDurable(long sequence, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Durations.requireNonNegative(timeout, "timeout").toNanos();
         publishPending(); // the records waited for may be among this source's unpublished run
+        long claimed = ring.claimed();
+        int heldChecks = 0;
         while (pipeline.durable() < sequence) {
             if (ring.isHalted() || pipeline.isFlushed() || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            // everything emitted so far is processed and a window still holds the record: waiting can't
+            // help (seen twice, a poll apart, so a batch released but not yet completed can't fool it)
+            heldChecks = ring.consumed() >= claimed && pipeline.heldByWindow(sequence) ? heldChecks + 1 : 0;
+            if (heldChecks >= 2) {
                 return false;
             }
             if (Thread.interrupted()) {
