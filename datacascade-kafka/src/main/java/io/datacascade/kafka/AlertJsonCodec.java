@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *  "severity":"critical","labels":{"team":"ops"},"eventTime":1732822000000,"firedAt":1732822000000}
  * }</pre>
  *
- * <p>{@code value} is {@code null} when there is none (absence alerts); {@code firedAt} is 0 for a
+ * <p>{@code value} is {@code null} when there is none (absence alerts) or it is not finite; {@code firedAt} is 0 for a
  * pending alert and for the resolution of one that never fired. The key is the series, so the
  * alerts of one series stay in order on one partition. Immutable and thread-safe.
  */
@@ -114,8 +114,8 @@ public final class AlertJsonCodec implements KafkaEncoder<Alert>, KafkaDecoder<A
                     case "value" -> value = t == JsonToken.VALUE_NULL ? Double.NaN : number(p, t, field);
                     case "condition" -> condition = text(p, t, field);
                     case "severity" -> severity = text(p, t, field);
-                    case "eventTime" -> eventTime = (long) number(p, t, field);
-                    case "firedAt" -> firedAt = (long) number(p, t, field);
+                    case "eventTime" -> eventTime = millis(p, t, field);
+                    case "firedAt" -> firedAt = millis(p, t, field);
                     case "labels" -> {
                         if (t != JsonToken.START_OBJECT) {
                             throw new IllegalArgumentException("field 'labels' must be an object, was " + t);
@@ -149,6 +149,13 @@ public final class AlertJsonCodec implements KafkaEncoder<Alert>, KafkaDecoder<A
             throw new IllegalArgumentException("field '" + field + "' must be a number, was " + t);
         }
         return p.getDoubleValue();
+    }
+
+    private static long millis(JsonParser p, JsonToken t, String field) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw new IllegalArgumentException("field '" + field + "' must be whole epoch milliseconds, was " + t);
+        }
+        return p.getLongValue();
     }
 
     private static Alert.State state(String s) {

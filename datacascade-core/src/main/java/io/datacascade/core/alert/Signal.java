@@ -17,8 +17,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Ranges follow event time: a range of one minute holds the series' points whose timestamps
- * lie within the minute up to its newest point. Points arriving out of order are counted in the
- * range but don't move it back.
+ * lie within the minute up to its newest point. A point older than the series' newest one is left
+ * out of range signals (the {@code value} signal still sees it): a range describes the series as it
+ * stands. Put a window stage with some out-of-orderness first if the data arrives shuffled.
  */
 public final class Signal {
     /** What is measured. */

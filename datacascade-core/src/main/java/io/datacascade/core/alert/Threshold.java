@@ -6,7 +6,7 @@ import io.datacascade.core.internal.alert.RangeStats;
 /**
  * A {@link Signal} compared with a level, with an optional separate level to resolve at
  * (hysteresis): {@code Signal.value().above(90).resolveAt(80)} fires when the value goes above 90
- * and resolves only once it drops below 80, so a value wobbling around 90 doesn't flap.
+ * and resolves only once it drops to 80 or below, so a value wobbling around 90 doesn't flap.
  * Immutable.
  */
 public final class Threshold implements AlertCondition {
@@ -23,8 +23,9 @@ public final class Threshold implements AlertCondition {
     }
 
     /**
-     * Resolves only when the signal is back beyond {@code level}: below it for an {@code above}
-     * threshold, above it for a {@code below} one.
+     * Resolves a firing alert only when the signal is back at or beyond {@code resolve}: at or below
+     * it for an {@code above} threshold, at or above it for a {@code below} one. A pending alert
+     * still needs the firing level to become firing.
      *
      * @throws IllegalArgumentException if {@code level} is not finite or lies on the firing side
      */

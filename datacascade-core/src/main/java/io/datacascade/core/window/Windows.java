@@ -56,7 +56,7 @@ public final class Windows {
         TUMBLING,
         /** Fixed-size windows starting every {@code advance}: each point falls into size/advance of them. */
         SLIDING,
-        /** Per key, a run of points with gaps shorter than {@code gap}; closes after {@code gap} of silence. */
+        /** Per key, a run of points at most {@code gap} apart; closes after {@code gap} of silence. */
         SESSION
     }
 
@@ -126,7 +126,7 @@ public final class Windows {
     }
 
     /**
-     * Per key, a window that lasts as long as points keep coming less than {@code gap} apart, and
+     * Per key, a window that lasts as long as points keep coming at most {@code gap} apart, and
      * closes after {@code gap} without one: a burst, a user session, a machine's busy spell.
      * Aggregators must {@linkplain Aggregator#merge merge}, since a point can join two sessions.
      *
@@ -163,7 +163,8 @@ public final class Windows {
 
     /**
      * How long after a window was emitted its state is kept for late points, which then update it
-     * and emit it again (default zero: emitted once, then freed).
+     * and emit it again (default zero: emitted once, then freed). Event time only: with processing
+     * time nothing is late.
      *
      * @throws IllegalArgumentException if {@code lateness} is negative
      */

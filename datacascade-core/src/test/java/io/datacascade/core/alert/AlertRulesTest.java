@@ -119,6 +119,54 @@ class AlertRulesTest {
     }
 
     @Test
+    void shouldNeedTheFiringLevelThroughoutTheForDurationEvenWithHysteresis() {
+        AlertRule rule = AlertRule.builder("cpu-high").when(Signal.value().above(90).resolveAt(80))
+                .forDuration(Duration.ofSeconds(30)).build();
+        try (PipelineTestDriver<Point> d = driver(rule)) {
+            values(d, "cpu.a", 0, 91);
+            for (int s = 5; s <= 40; s += 5) {
+                values(d, "cpu.a", s, 85); // between the levels: not enough to become firing
+            }
+            assertThat(states()).containsExactly(State.PENDING, State.RESOLVED);
+        }
+    }
+
+    @Test
+    void shouldReportAConditionWhoseEvaluatorCantBeMadeAndKeepTheOtherRules() {
+        AlertCondition broken = new AlertCondition() {
+            @Override
+            public String describe() {
+                return "broken";
+            }
+
+            @Override
+            public Evaluator evaluator(String series) {
+                throw new IllegalStateException("no evaluator for " + series);
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("e").from(MemorySource.<Point>create())
+                .alerts(AlertRules.of(AlertRule.builder("broken").when(broken).build(), above90().build()))
+                .onError(ErrorPolicy.skip()).alertsTo(alerts).to(out).build();
+        try (PipelineTestDriver<Point> d = PipelineTestDriver.create(pipeline)) {
+            values(d, "cpu.a", 0, 95, 96, 10);
+            assertThat(states()).containsExactly(State.FIRING, State.RESOLVED);
+            assertThat(out.size()).isEqualTo(3);
+            assertThat(d.metrics().stages().get(0).errors()).as("reported once, on the series' first point").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldLeaveOutOfOrderPointsOutOfRangeSignals() {
+        AlertRule low = AlertRule.builder("min-low").when(Signal.aggregate("min", Duration.ofSeconds(10)).below(3)).build();
+        try (PipelineTestDriver<Point> d = driver(low)) {
+            d.push(Point.of("s", T + 100_000, 5));
+            d.push(Point.of("s", T + 95_000, 1)); // older than the newest: not in the range
+            d.push(Point.of("s", T + 106_000, 9));
+            assertThat(alerts.records()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldKeepFiringForTheGivenTimeAfterTheConditionCleared() {
         try (PipelineTestDriver<Point> d = driver(above90().keepFiringFor(Duration.ofSeconds(3)).build())) {
             values(d, "cpu.a", 0, 95, 10, 10, 95, 10, 10);

@@ -756,4 +756,27 @@ class RulesFileTest {
                 "for " + rule.forMillis(), "keep " + rule.keepFiringForMillis(), "repeat " + rule.repeatIntervalMillis(),
                 rule.severity(), new TreeMap<>(rule.labels()).toString());
     }
+
+    @Test
+    void shouldRefuseAliasesThatExpandTooFar() {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        char previous = 'a';
+        for (char c = 'b'; c <= 'h'; c++) {
+            bomb.append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 10; i++) {
+                bomb.append(i == 0 ? "" : ", ").append('*').append(previous);
+            }
+            bomb.append("]\n");
+            previous = c;
+        }
+        bomb.append("rules: []\n");
+        assertThat(errorOf(bomb.toString())).contains("aliases expand to more than 100000 values");
+    }
+
+    @Test
+    void shouldAcceptSignalNamesInAnyCaseAndYearsInDurations() {
+        List<AlertRule> rules = parse("rules:\n  - name: a\n    signal: AVG\n    over: 1m\n    above: 1\n    repeat_interval: 1y\n");
+        assertThat(rules.get(0).describe()).isEqualTo("avg(1m) > 1");
+        assertThat(rules.get(0).repeatIntervalMillis()).isEqualTo(365L * 24 * 3600 * 1000);
+    }
 }

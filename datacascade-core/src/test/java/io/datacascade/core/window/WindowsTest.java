@@ -292,6 +292,19 @@ class WindowsTest {
     }
 
     @Test
+    void shouldRefuseAPointFromTheFarFutureAsABadRecordWithoutSpoilingItsSeries() {
+        MemorySink<DeadLetter> dlq = MemorySink.create();
+        Pipeline<Point> pipeline = DataCascade.pipeline("future").from(MemorySource.<Point>create())
+                .window(Windows.tumbling(Duration.ofSeconds(1))).onError(ErrorPolicy.deadLetter(dlq)).to(out).build();
+        try (PipelineTestDriver<Point> d = PipelineTestDriver.create(pipeline)) {
+            d.push(at("a", 100, 1)).push(Point.of("a", T * 1000, 2)).push(at("a", 1000, 3)); // microseconds by mistake
+            assertThat(dlq.records()).hasSize(1);
+            assertThat(dlq.records().get(0).reason()).contains("more than a day ahead of the pipeline clock");
+            assertThat(out.records()).containsExactly(result("a.avg", 0, 1));
+        }
+    }
+
+    @Test
     void shouldRejectInvalidWindowSettingsNamingTheArgument() {
         assertThatThrownBy(() -> Windows.tumbling(Duration.ZERO)).hasMessage("size must be at least 1 ms, was PT0S");
         assertThatThrownBy(() -> Windows.sliding(Duration.ofSeconds(1), Duration.ofSeconds(2)))

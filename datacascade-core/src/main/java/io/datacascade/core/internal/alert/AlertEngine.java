@@ -32,12 +32,17 @@ public final class AlertEngine {
     }
 
     private static final RuleState[] NONE = new RuleState[0];
+    private static final Absence[] NO_ABSENCE = new Absence[0];
 
     private final AlertRule[] conditionRules;
     private final String[] descriptions;
     private final Absence[] absences;
     private final Output output;
-    private final Map<String, RuleState[]> series = new HashMap<>();
+    private final Map<String, Series> series = new HashMap<>();
+
+    /** What watches one series: its condition rules' states and the absence rules matching it, found on its first point. */
+    private record Series(RuleState[] states, Absence[] absences) {
+    }
     private long alerts;
 
     public AlertEngine(AlertRules rules, Output output) {
@@ -71,40 +76,50 @@ public final class AlertEngine {
     /** Evaluates every rule watching {@code point}'s series. */
     public void process(Point point, long now) {
         String name = point.series();
-        RuleState[] states = series.get(name);
-        if (states == null) {
-            states = statesFor(name);
+        Series watched = series.get(name);
+        if (watched == null) {
+            watched = watchersOf(point);
         }
-        for (RuleState s : states) {
+        for (RuleState s : watched.states) {
             try {
                 s.evaluate(point);
             } catch (RuntimeException e) {
                 output.failed(conditionRules[s.rule], point, e);
             }
         }
-        for (Absence a : absences) {
-            if (a.rule.watches(name)) {
-                a.seen(point, now);
-            }
+        for (Absence a : watched.absences) {
+            a.seen(point, now);
         }
     }
 
-    private RuleState[] statesFor(String name) {
-        List<RuleState> list = new ArrayList<>();
+    /** Matches the rules against a new series once; a condition whose evaluator can't be made is reported and left out. */
+    private Series watchersOf(Point first) {
+        String name = first.series();
+        List<RuleState> states = new ArrayList<>();
         for (int i = 0; i < conditionRules.length; i++) {
             AlertRule r = conditionRules[i];
             if (r.watches(name)) {
-                AlertCondition.Evaluator evaluator = r.condition().evaluator(name);
-                if (evaluator == null) {
-                    throw new IllegalStateException("condition of rule '" + r.name() + "' returned a null evaluator for series '"
-                            + name + "'");
+                try {
+                    AlertCondition.Evaluator evaluator = r.condition().evaluator(name);
+                    if (evaluator == null) {
+                        throw new IllegalStateException("its condition returned a null evaluator for series '" + name + "'");
+                    }
+                    states.add(new RuleState(i, name, evaluator));
+                } catch (RuntimeException e) {
+                    output.failed(r, first, e);
                 }
-                list.add(new RuleState(i, name, evaluator));
             }
         }
-        RuleState[] states = list.isEmpty() ? NONE : list.toArray(NONE);
-        series.put(name, states);
-        return states;
+        List<Absence> absent = new ArrayList<>();
+        for (Absence a : absences) {
+            if (a.rule.watches(name)) {
+                absent.add(a);
+            }
+        }
+        Series watched = new Series(states.isEmpty() ? NONE : states.toArray(NONE),
+                absent.isEmpty() ? NO_ABSENCE : absent.toArray(NO_ABSENCE));
+        series.put(name, watched);
+        return watched;
     }
 
     /** Fires absence rules for series quiet for too long and repeats still-absent ones. */
@@ -158,7 +173,8 @@ public final class AlertEngine {
 
         void evaluate(Point point) {
             AlertRule r = conditionRules[rule];
-            boolean holds = evaluator.test(point, phase != Phase.INACTIVE);
+            // hysteresis: only a firing alert resolves at the resolve level; a pending one must keep meeting the firing level
+            boolean holds = evaluator.test(point, phase == Phase.FIRING);
             long t = Math.max(time, point.timestamp()); // event time never goes back for the state machine
             time = t;
             switch (phase) {

@@ -22,16 +22,15 @@ public final class RangeStats {
         this.maxes = trackMax ? new Queue() : null;
     }
 
-    /** Takes one point; points older than the range (relative to the newest seen) are ignored. */
+    /**
+     * Takes one point. Points older than the newest seen are ignored: the queues rely on time
+     * order, and a range signal describes the series as it stands, not a reshuffled past.
+     */
     public void add(long time, double value) {
-        if (Double.isNaN(value)) {
+        if (Double.isNaN(value) || time < newest) {
             return;
         }
-        if (time > newest) {
-            newest = time;
-        } else if (range > 0 && newest - time >= range) {
-            return;
-        }
+        newest = time;
         all.addLast(time, value);
         sum += value;
         if (mins != null) {

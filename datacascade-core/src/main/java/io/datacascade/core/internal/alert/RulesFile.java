@@ -70,8 +70,11 @@ public final class RulesFile {
     private static final String DURATION_HINT = "use a number and a unit, like 500ms, 30s, 5m, 1h or 1h30m";
 
     /** Unit letters in increasing size, after {@code ms}; the index + 1 is the unit's rank. */
-    private static final String UNITS = "smhdw";
-    private static final long[] UNIT_MILLIS = {1_000L, 60_000L, 3_600_000L, 86_400_000L, 604_800_000L};
+    private static final String UNITS = "smhdwy";
+    private static final long[] UNIT_MILLIS = {1_000L, 60_000L, 3_600_000L, 86_400_000L, 604_800_000L, 31_536_000_000L};
+
+    /** Aliases may not expand a file beyond this many values (a "billion laughs" file would exhaust memory). */
+    private static final int MAX_ALIASED_VALUES = 100_000;
 
     private RulesFile() {
     }
@@ -97,7 +100,7 @@ public final class RulesFile {
 
     /**
      * Parses a duration written as in Prometheus: one or more groups of a whole number and a unit,
-     * {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} (24 h) or {@code w} (7 d), largest unit
+     * {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} (24 h), {@code w} (7 d) or {@code y} (365 d), largest unit
      * first and each once ({@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 2d}); {@code 0} alone is
      * zero. Shared by the rules file so every duration field reads the same way.
      *
@@ -349,6 +352,21 @@ public final class RulesFile {
 
         // ---- the tree ----
 
+        /** Values copied in by aliases so far. */
+        private int aliasedValues;
+
+        /** The number of values in {@code node}, counting at most to {@code limit}. */
+        private int sizeOf(JsonNode node, int limit) {
+            int n = 1;
+            for (JsonNode child : node) {
+                if (n >= limit) {
+                    break;
+                }
+                n += sizeOf(child, limit - n);
+            }
+            return n;
+        }
+
         private JsonNode node(int depth) throws IOException {
             YAMLParser p = parser;
             JsonToken t = p.currentToken();
@@ -360,6 +378,11 @@ public final class RulesFile {
                     throw new JsonParseException(p, "alias '*" + p.getText() + "' can't be resolved: only aliases of"
                             + " maps and lists defined earlier (with '&" + p.getText() + "') are supported, write the"
                             + " value out", p.currentTokenLocation());
+                }
+                aliasedValues += sizeOf(target, MAX_ALIASED_VALUES - aliasedValues + 1);
+                if (aliasedValues > MAX_ALIASED_VALUES) {
+                    throw new JsonParseException(p, "aliases expand to more than " + MAX_ALIASED_VALUES
+                            + " values: a rules file doesn't need that many", p.currentTokenLocation());
                 }
                 JsonNode copy = target.deepCopy();
                 if (copy.isContainerNode()) {
@@ -656,8 +679,8 @@ public final class RulesFile {
                 JsonNode signalNode = node.get("signal");
                 if (signalNode != null) {
                     String close = signalNode.isTextual() ? closest(signalNode.textValue(), SIGNALS) : null;
-                    if (signalNode.isTextual() && SIGNALS.contains(signalNode.textValue())) {
-                        kind = signalNode.textValue();
+                    if (signalNode.isTextual() && SIGNALS.contains(signalNode.textValue().toLowerCase(Locale.ROOT))) {
+                        kind = signalNode.textValue().toLowerCase(Locale.ROOT);
                     } else {
                         kindKnown = false;
                         report("signal", (signalNode.isTextual() ? "unknown signal " : "expected a string, was ")

@@ -39,12 +39,24 @@ public final class Chain {
     private final Map<Sink<?>, Integer> sideIndex = new IdentityHashMap<>();
     private final Node[] timedStages;
     private final Node[] holdingStages;
-    /** Lowest source sequence a stage still holds (open windows); read by source threads. */
+    /** Lowest source sequence a stage still holds (open windows), as of the last batch; read by source threads. */
     private volatile long heldFloor = Long.MAX_VALUE;
+    /**
+     * With holding stages, the durable point sources may be told: the cap of the latest batch all
+     * sinks confirmed, a cap being min(batch sequence, floor - 1) as it stood when that batch was
+     * sealed. Written by the driving thread only.
+     */
+    private volatile long confirmedCap = -1;
+    /** {sequence, cap} of sealed batches not yet confirmed by every sink, oldest first; driving thread only. */
+    private final java.util.ArrayDeque<long[]> unconfirmedCaps = new java.util.ArrayDeque<>();
+    private long lastSealed = Long.MIN_VALUE;
+    private final boolean allSinksSynchronous;
     private final AckTracker tracker;
     private final Counter deadLettered = new Counter();
 
     private long currentSequence = -1;
+    /** While a window result travels downstream: the first record of its window; else MAX. */
+    private long resultHold = Long.MAX_VALUE;
     private Object currentOrigin;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -126,9 +138,12 @@ public final class Chain {
         }
         this.timedStages = timed.toArray(new Node[0]);
         this.holdingStages = holding.toArray(new Node[0]);
+        boolean synchronous = true;
         for (SinkRunner r : allSinks()) {
             r.deferredResults = !holding.isEmpty();
+            synchronous &= !r.reportsDurability;
         }
+        this.allSinksSynchronous = synchronous;
     }
 
     private void collectDeadLetterSink(ErrorPolicy policy, List<Sink<?>> into, List<String> names) {
@@ -170,6 +185,26 @@ public final class Chain {
         return new DeadLetter(pipeline, stage, item, currentOrigin, reason, error, currentSequence, clock.getAsLong());
     }
 
+    /**
+     * The sequence a window opened now must hold: the current source record's, or, while a window
+     * result travels downstream, the first record of that upstream window if it is older.
+     */
+    long holdSequence() {
+        return Math.min(currentSequence, resultHold);
+    }
+
+    /** A window result with first record {@code firstSequence} goes downstream; returns what to restore. */
+    long enterResultOf(long firstSequence) {
+        long outer = resultHold;
+        resultHold = Math.min(outer, firstSequence);
+        return outer;
+    }
+
+    /** The result has been handed on. */
+    void exitResult(long outer) {
+        resultHold = outer;
+    }
+
     /** The sequence of the source record being processed (or the last one, between records). */
     long currentSequence() {
         return currentSequence;
@@ -195,6 +230,7 @@ public final class Chain {
             n.onTime(now);
         }
         completeIfAny();
+        refreshDurable();
     }
 
     /** The input has ended: stages emit what they still hold (every open window), then it goes to the sinks. */
@@ -204,15 +240,65 @@ public final class Chain {
             n.finish();
         }
         completeIfAny();
+        refreshDurable();
     }
 
+    /**
+     * Delivers what a tick or the end of input produced, as a batch with the last processed
+     * sequence. Sinks may have confirmed that sequence already, so a floor this batch raises is
+     * not tied to it: it counts once a later batch is confirmed, at once when every sink is
+     * synchronous (delivered is durable), or after a confirmed final flush.
+     */
     private void completeIfAny() throws Exception {
         boolean any = !output.isEmpty();
         for (BatchBuffer<Object> b : sideBuffers) {
             any |= !b.isEmpty();
         }
-        if (any || heldFloor != floorOfStages()) {
+        if (any) {
             completeBatch(currentSequence);
+        }
+        if (allSinksSynchronous && holdingStages.length > 0 && tracker.durable() >= currentSequence) {
+            long cap = cap(currentSequence, floorOfStages());
+            if (cap > confirmedCap) {
+                confirmedCap = cap;
+            }
+        }
+    }
+
+    private static long cap(long sequence, long floor) {
+        return floor == Long.MAX_VALUE ? sequence : Math.min(sequence, floor - 1);
+    }
+
+    /**
+     * Moves the durable point sources see up to the cap of the latest batch every sink has
+     * confirmed; on the driving thread, after each batch and while idle.
+     */
+    void refreshDurable() {
+        if (holdingStages.length == 0) {
+            return;
+        }
+        long d = tracker.durable();
+        long[] head;
+        while ((head = unconfirmedCaps.peekFirst()) != null && head[0] <= d) {
+            unconfirmedCaps.pollFirst();
+            if (head[1] > confirmedCap) {
+                confirmedCap = head[1];
+            }
+        }
+    }
+
+    /**
+     * After a final flush every sink confirmed: everything delivered is durable, so the durable
+     * point may reach the last sequence, short of what open windows still hold.
+     */
+    void flushConfirmed() {
+        if (holdingStages.length == 0) {
+            return;
+        }
+        unconfirmedCaps.clear();
+        long cap = cap(currentSequence, floorOfStages());
+        if (cap > confirmedCap) {
+            confirmedCap = cap;
         }
     }
 
@@ -267,7 +353,12 @@ public final class Chain {
      */
     void completeBatch(long sequence) throws Exception {
         if (holdingStages.length > 0) {
-            heldFloor = floorOfStages(); // before any sink can report this batch durable
+            long floor = floorOfStages();
+            heldFloor = floor;
+            if (sequence > lastSealed) { // a tick's batch repeats the last sequence: see completeIfAny
+                lastSealed = sequence;
+                unconfirmedCaps.addLast(new long[] {sequence, cap(sequence, floor)});
+            }
         }
         output.seal(sequence);
         try {
@@ -298,6 +389,7 @@ public final class Chain {
                 letters.clear();
             }
         }
+        refreshDurable();
     }
 
     /**
@@ -436,8 +528,7 @@ public final class Chain {
     /** The durable point: highest sequence every sink has made durable. */
     long durable() {
         long durable = tracker.durable();
-        long floor = heldFloor;
-        return floor == Long.MAX_VALUE ? durable : Math.min(durable, floor - 1);
+        return holdingStages.length == 0 ? durable : Math.min(durable, confirmedCap);
     }
 
     long eventsOut() {

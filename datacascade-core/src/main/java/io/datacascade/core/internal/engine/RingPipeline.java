@@ -135,6 +135,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
                         nextTick = now + TICK_MILLIS;
                     }
                 }
+                chain.refreshDurable(); // asynchronous sinks confirm between batches too
             }
         } catch (Throwable t) {
             try {
@@ -173,11 +174,17 @@ public final class RingPipeline<T> implements Pipeline<T> {
             }
             try {
                 boolean confirmed = chain.flush(remaining());
+                if (confirmed) {
+                    chain.flushConfirmed();
+                }
                 long unconfirmed = ring.consumed() - chain.durable();
-                if (!confirmed || unconfirmed > 0) {
+                if (!confirmed) {
                     LOG.warn("Pipeline '{}': sinks did not confirm {} record(s) durable within the close timeout {}; "
                             + "they stay unacknowledged and a replaying source delivers them again", name(),
                             Math.max(unconfirmed, 0), definition.closeTimeout());
+                } else if (unconfirmed > 0) {
+                    LOG.info("Pipeline '{}': {} record(s) in windows still open stay unacknowledged; a restarted "
+                            + "pipeline reads them again and computes those windows afresh", name(), unconfirmed);
                 }
             } catch (Throwable t) {
                 fail(new PipelineException("flushing the sinks of pipeline '" + name() + "' failed: " + t, t));

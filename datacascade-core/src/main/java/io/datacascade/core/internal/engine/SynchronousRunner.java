@@ -147,6 +147,7 @@ public final class SynchronousRunner<T> {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void deliverDurable() throws Exception {
+        chain.refreshDurable();
         long durable = chain.durable();
         for (Context c : sources) {
             if (durable > c.acknowledged) {
@@ -187,7 +188,9 @@ public final class SynchronousRunner<T> {
     public void close() throws Exception {
         Exception first = null;
         try {
-            chain.flush(definition.closeTimeout());
+            if (chain.flush(definition.closeTimeout())) {
+                chain.flushConfirmed();
+            }
             deliverDurable();
         } catch (Exception e) {
             first = e;

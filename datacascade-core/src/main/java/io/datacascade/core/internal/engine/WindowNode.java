@@ -1,6 +1,7 @@
 package io.datacascade.core.internal.engine;
 
 import io.datacascade.core.ErrorPolicy;
+import io.datacascade.core.PipelineException;
 import io.datacascade.core.Point;
 import io.datacascade.core.internal.window.WindowOperator;
 import io.datacascade.core.window.LateData;
@@ -31,16 +32,23 @@ final class WindowNode extends Node implements WindowOperator.Output {
             return;
         }
         try {
-            operator.process(point, chain.currentSequence(), chain.now());
+            operator.process(point, chain.holdSequence(), chain.now());
+        } catch (PipelineException e) {
+            throw e; // a later stage failed on a result under the fail policy: not this stage's error
         } catch (RuntimeException e) {
             chain.stageFailed(this, item, null, e);
         }
     }
 
     @Override
-    public void emit(Point result) {
+    public void emit(Point result, long firstSequence) {
         out.increment();
-        next.accept(result);
+        long outer = chain.enterResultOf(firstSequence);
+        try {
+            next.accept(result);
+        } finally {
+            chain.exitResult(outer);
+        }
     }
 
     @Override
@@ -68,6 +76,8 @@ final class WindowNode extends Node implements WindowOperator.Output {
     void onTime(long now) {
         try {
             operator.onTime(now);
+        } catch (PipelineException e) {
+            throw e;
         } catch (RuntimeException e) {
             chain.stageFailed(this, "timer at " + Instant.ofEpochMilli(now), null, e);
         }

@@ -31,13 +31,23 @@ import java.util.TreeMap;
  * acknowledges no record whose window has not been emitted and freed yet ({@link #heldFloor()}).
  */
 public final class WindowOperator {
+    /**
+     * How far ahead of the pipeline clock an event time may be: further is a unit or clock error
+     * (microseconds read as milliseconds), and would move its key's watermark so far that every
+     * later point of the key is late, so it is refused as a bad record instead.
+     */
+    public static final long MAX_AHEAD_MILLIS = 86_400_000;
+
     /** How long a key without open windows keeps its watermark: a point after that starts afresh. */
     public static final long FORGET_AFTER_MILLIS = 3_600_000;
 
     /** Where results and late points go. */
     public interface Output {
-        /** A window's result for one aggregate. */
-        void emit(Point result);
+        /**
+         * A window's result for one aggregate; {@code firstSequence} is the sequence of the source
+         * record that opened the window, so a downstream window stage can hold it in turn.
+         */
+        void emit(Point result, long firstSequence);
 
         /** A point later than the allowed lateness; {@code windowEnd} is the end of its newest window. */
         void late(Point point, long windowEnd, long watermark);
@@ -69,7 +79,8 @@ public final class WindowOperator {
     private final TreeMap<Long, ArrayList<Window>> timers = new TreeMap<>();
     /** Sequence of the record that opened a live window → number of live windows it opened. */
     private final TreeMap<Long, int[]> holds = new TreeMap<>();
-    private long clock = Long.MIN_VALUE;
+    /** Event time: no idle key can have anything due before this clock time. */
+    private long nextIdleScan = Long.MAX_VALUE;
     private long openWindows;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -129,6 +140,7 @@ public final class WindowOperator {
         boolean freed;
         final Stats stats;
         final Object[] accumulators;
+        long points;
         Map<String, String> tags = Map.of();
 
         Window(Key key, long start, long end, long firstSequence, boolean needsStats, int customCount) {
@@ -155,11 +167,18 @@ public final class WindowOperator {
      * @throws RuntimeException from the key function or a custom aggregator
      */
     public void process(Point point, long sequence, long now) {
+        if (eventTime && point.timestamp() - now > MAX_AHEAD_MILLIS) {
+            throw new IllegalArgumentException("timestamp " + point.timestamp() + " (" + Instant.ofEpochMilli(point.timestamp())
+                    + ") is more than a day ahead of the pipeline clock (" + Instant.ofEpochMilli(now)
+                    + "): a clock or unit error? It would make every later point of its series late");
+        }
         String name = spec.key().apply(point);
         if (name == null) {
             throw new IllegalArgumentException("the window key function returned null for " + point);
         }
-        clock = now;
+        if (idleTimeout > 0 && now + idleTimeout < nextIdleScan) {
+            nextIdleScan = now + idleTimeout;
+        }
         Key key = active.get(name);
         if (key == null) {
             key = eventTime ? dormant.remove(name) : null;
@@ -193,17 +212,18 @@ public final class WindowOperator {
      * keys quiet for {@link #FORGET_AFTER_MILLIS}.
      */
     public void onTime(long now) {
-        clock = now;
         if (!eventTime) {
             advanceTimers(now);
             return;
         }
-        if (idleTimeout > 0) {
+        if (idleTimeout > 0 && now >= nextIdleScan) {
+            long next = Long.MAX_VALUE;
             Iterator<Key> it = active.values().iterator();
             while (it.hasNext()) {
                 Key key = it.next();
                 long quiet = now - key.lastArrival;
                 if (quiet < idleTimeout) {
+                    next = Math.min(next, key.lastArrival + idleTimeout);
                     break; // the rest were heard from more recently
                 }
                 long target = saturatedAdd(key.watermarkAtLastPoint, quiet);
@@ -213,14 +233,27 @@ public final class WindowOperator {
                     if (key.windows.isEmpty()) {
                         it.remove();
                         dormant.put(key.name, key);
+                        continue;
                     }
                 }
+                next = Math.min(next, idleDue(key));
             }
+            nextIdleScan = next; // nothing can be due before: later points only bring it forward (process)
         }
         Iterator<Key> it = dormant.values().iterator();
         while (it.hasNext() && now - it.next().lastArrival >= FORGET_AFTER_MILLIS) {
             it.remove();
         }
+    }
+
+    /** The clock time at which an idle key's advancing watermark reaches the next end (or end of lateness) of its windows. */
+    private long idleDue(Key key) {
+        long dueAt = Long.MAX_VALUE;
+        for (Window w : key.windows) {
+            dueAt = Math.min(dueAt, w.fired ? saturatedAdd(w.end, lateness) : w.end);
+        }
+        long distance = saturatedSubtract(dueAt, key.watermarkAtLastPoint);
+        return saturatedAdd(key.lastArrival, Math.max(distance, 0));
     }
 
     /** The input has ended: emits every open window and frees all state. */
@@ -250,8 +283,10 @@ public final class WindowOperator {
             if (w == null) {
                 w = open(key, start, end, sequence);
                 insertByEnd(windows, w);
+            } else {
+                lowerHold(w, sequence);
             }
-            add(w, point);
+            addOrUndo(w, point);
             assigned = true;
             if (eventTime && end <= watermark) {
                 refire(w); // late but within the allowed lateness: emit the corrected result now
@@ -262,11 +297,19 @@ public final class WindowOperator {
         }
     }
 
+    /** The fixed window starting at {@code start}: windows are ordered by end, and so by start. */
     private static Window find(ArrayList<Window> windows, long start) {
-        for (int i = windows.size() - 1; i >= 0; i--) {
-            Window w = windows.get(i);
-            if (w.start == start) {
-                return w;
+        int lo = 0;
+        int hi = windows.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = windows.get(mid).start;
+            if (s < start) {
+                lo = mid + 1;
+            } else if (s > start) {
+                hi = mid - 1;
+            } else {
+                return windows.get(mid);
             }
         }
         return null;
@@ -307,7 +350,8 @@ public final class WindowOperator {
             }
             survivor.start = mergedStart;
         }
-        add(survivor, point);
+        lowerHold(survivor, sequence);
+        addOrUndo(survivor, point);
         boolean extended = survivor.end != mergedEnd;
         survivor.end = mergedEnd;
         if (extended && windows.size() > 1) {
@@ -323,31 +367,45 @@ public final class WindowOperator {
         }
     }
 
+    /** Merges {@code from} into {@code into}; custom merges run first, so one that throws changes nothing. */
     private void mergeInto(Window into, Window from) {
-        if (into.stats != null) {
-            into.stats.merge(from.stats);
-        }
+        Object[] merged = custom.length == 0 ? null : new Object[custom.length];
         for (int i = 0; i < custom.length; i++) {
             Object a = into.accumulators[i];
             Object b = from.accumulators[i];
-            into.accumulators[i] = a == null ? b : b == null ? a : custom[i].merge(a, b);
+            merged[i] = a == null ? b : b == null ? a : custom[i].merge(a, b);
         }
+        if (merged != null) {
+            System.arraycopy(merged, 0, into.accumulators, 0, merged.length);
+        }
+        if (into.stats != null) {
+            into.stats.merge(from.stats);
+        }
+        into.points += from.points;
         into.fired &= from.fired;
     }
 
     private Window open(Key key, long start, long end, long sequence) {
         Window w = new Window(key, start, end, sequence, builtIn.length > 0, custom.length);
-        int[] count = holds.get(sequence);
-        if (count == null) {
-            holds.put(sequence, new int[] {1});
-        } else {
-            count[0]++;
-        }
+        hold(sequence);
         openWindows++;
         if (!eventTime) {
             schedule(w, end);
         }
         return w;
+    }
+
+    /** Adds {@code point} to {@code w}; if a custom aggregator throws on a window's first point, the window is dropped. */
+    private void addOrUndo(Window w, Point point) {
+        try {
+            add(w, point);
+        } catch (RuntimeException e) {
+            if (w.points == 0) {
+                w.key.windows.remove(w);
+                free(w);
+            }
+            throw e;
+        }
     }
 
     private void add(Window w, Point point) {
@@ -362,6 +420,7 @@ public final class WindowOperator {
             w.stats.add(point.timestamp(), point.value());
         }
         w.tags = point.tags();
+        w.points++;
     }
 
     private void schedule(Window w, long time) {
@@ -440,27 +499,55 @@ public final class WindowOperator {
         emit(w);
     }
 
-    private void free(Window w) {
-        w.freed = true;
-        openWindows--;
-        int[] count = holds.get(w.firstSequence);
-        if (count != null && --count[0] == 0) {
-            holds.remove(w.firstSequence);
+    /**
+     * A window stage after another one gets results whose hold is older than the window they join
+     * (the upstream window's first record): the window then holds that older record.
+     */
+    private void lowerHold(Window w, long sequence) {
+        if (sequence < w.firstSequence) {
+            release(w.firstSequence);
+            w.firstSequence = sequence;
+            hold(sequence);
         }
     }
 
+    private void hold(long sequence) {
+        int[] count = holds.get(sequence);
+        if (count == null) {
+            holds.put(sequence, new int[] {1});
+        } else {
+            count[0]++;
+        }
+    }
+
+    private void release(long sequence) {
+        int[] count = holds.get(sequence);
+        if (count != null && --count[0] == 0) {
+            holds.remove(sequence);
+        }
+    }
+
+    private void free(Window w) {
+        w.freed = true;
+        openWindows--;
+        release(w.firstSequence);
+    }
+
     private void emit(Window w) {
+        if (w.points == 0) {
+            return; // a window whose only point failed in a custom aggregator: nothing to say
+        }
         for (int i = 0; i < order.length; i++) {
-            double value;
+            Point result;
             try {
                 int o = order[i];
-                value = o >= 0 ? builtIn[o].of(w.stats) : custom[-1 - o].result(w.accumulators[-1 - o]);
+                double value = o >= 0 ? builtIn[o].of(w.stats) : custom[-1 - o].result(w.accumulators[-1 - o]);
+                result = new Point(spec.seriesNaming().apply(w.key.name, names[i]), w.start, value, w.tags);
             } catch (RuntimeException e) {
-                output.failed(w.toString() + ", aggregate '" + names[i] + "'", e);
+                output.failed(w + ", aggregate '" + names[i] + "'", e);
                 continue;
             }
-            String series = spec.seriesNaming().apply(w.key.name, names[i]);
-            output.emit(new Point(series, w.start, value, w.tags));
+            output.emit(result, w.firstSequence);
         }
     }
 
@@ -470,18 +557,6 @@ public final class WindowOperator {
      */
     public long heldFloor() {
         return holds.isEmpty() ? Long.MAX_VALUE : holds.firstKey();
-    }
-
-    /** {@code key}'s watermark ({@link Long#MIN_VALUE} if unknown); in processing time the clock. */
-    public long watermark(String key) {
-        if (!eventTime) {
-            return clock;
-        }
-        Key k = active.get(key);
-        if (k == null) {
-            k = dormant.get(key);
-        }
-        return k == null ? Long.MIN_VALUE : k.watermark;
     }
 
     /** Windows currently held in memory. */

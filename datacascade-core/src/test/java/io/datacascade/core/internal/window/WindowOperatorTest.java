@@ -26,7 +26,7 @@ class WindowOperatorTest {
         final List<Point> late = new ArrayList<>();
 
         @Override
-        public void emit(Point result) {
+        public void emit(Point result, long firstSequence) {
             emitted.computeIfAbsent(result.series() + "@" + result.timestamp(), k -> new ArrayList<>()).add(result.value());
         }
 
