@@ -38,7 +38,18 @@ import picocli.CommandLine.Option;
  *       {@code kafka-streams-1t}, {@code kafka-streams-2t}.</li>
  *   <li>Producers writing the pre-built points to a fresh topic and waiting for every ack:
  *       {@code producer-raw}, {@code producer-datacascade}.</li>
+ *   <li>Windowed consumers, a per-series 1 s tumbling average of every record (no map or filter),
+ *       on the windowed workload ({@code --workload windowed}, see {@link KafkaWorkload}):
+ *       {@code datacascade-windowed} ({@link DataCascadeWindowedContender}),
+ *       {@code kafka-streams-windowed-mem} and {@code kafka-streams-windowed-rocksdb}
+ *       ({@link StreamsWindowedContender}); their pass ends when every input record has reached the
+ *       window aggregation. Their summary adds the ratio of {@code datacascade-windowed} to the
+ *       better Streams windowed row.</li>
  * </ol>
+ *
+ * <p>{@code --contenders} picks which of them run (consumers first, then producers); by default the
+ * four consumers and two producers of step 2 and 3 with the default workload, and {@code raw} plus
+ * the three windowed contenders with {@code --workload windowed}.
  *
  * <p>One untimed warm-up pass per contender, then {@code --passes} timed passes; within a pass
  * the contenders run one after the other, starting with a different one each pass; a
@@ -64,7 +75,27 @@ public final class KafkaEndToEnd implements Callable<Integer> {
             description = "Diagnostic: the raw consumer commits asynchronously at most this often; 0 (default) = after every poll.")
     long rawCommitIntervalMs;
 
+    @Option(names = "--workload", defaultValue = "default",
+            description = "Data to preload: default (10 series, 0-99 ms apart) or windowed (1,000 series, 20 records per ms, "
+                    + "record timestamps = event time) (default ${DEFAULT-VALUE}).")
+    String workloadName;
+
+    @Option(names = "--contenders", split = ",",
+            description = "Contenders to run, comma-separated, from: " + ALL_NAMES + ". Default: the non-windowed ones with "
+                    + "--workload default, raw and the windowed ones with --workload windowed.")
+    List<String> contenderNames;
+
+    @Option(names = "--windowed-streams-threads", defaultValue = "2",
+            description = "num.stream.threads of the kafka-streams-windowed-* contenders (default ${DEFAULT-VALUE}).")
+    int windowedStreamsThreads;
+
     private static final String TOPIC = "e2e-points";
+    private static final String ALL_NAMES = "raw, datacascade, kafka-streams-1t, kafka-streams-2t, datacascade-windowed, "
+            + "kafka-streams-windowed-mem, kafka-streams-windowed-rocksdb, producer-raw, producer-datacascade";
+    private static final List<String> DEFAULT_CONTENDERS = List.of("raw", "datacascade", "kafka-streams-1t",
+            "kafka-streams-2t", "producer-raw", "producer-datacascade");
+    private static final List<String> WINDOWED_CONTENDERS = List.of("datacascade-windowed", "kafka-streams-windowed-mem",
+            "kafka-streams-windowed-rocksdb");
 
     public static void main(String[] args) {
         int code = new CommandLine(new KafkaEndToEnd()).execute(args);
@@ -73,28 +104,61 @@ public final class KafkaEndToEnd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (records < 1 || passes < 1 || partitions < 1 || rawCommitIntervalMs < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--records, --passes and --partitions must be at least 1 and --raw-commit-interval-ms at least 0, were "
-                            + records + ", " + passes + ", " + partitions + ", " + rawCommitIntervalMs);
+        CommandLine cl = new CommandLine(this);
+        if (records < 1 || passes < 1 || partitions < 1 || rawCommitIntervalMs < 0 || windowedStreamsThreads < 1) {
+            throw new CommandLine.ParameterException(cl,
+                    "--records, --passes, --partitions and --windowed-streams-threads must be at least 1 and "
+                            + "--raw-commit-interval-ms at least 0, were " + records + ", " + passes + ", " + partitions
+                            + ", " + windowedStreamsThreads + ", " + rawCommitIntervalMs);
         }
-        printHeader();
+        KafkaWorkload.Kind kind = switch (workloadName) {
+            case "default" -> KafkaWorkload.Kind.DEFAULT;
+            case "windowed" -> KafkaWorkload.Kind.WINDOWED;
+            default -> throw new CommandLine.ParameterException(cl, "--workload must be default or windowed, was " + workloadName);
+        };
+        List<String> selected = contenderNames != null ? contenderNames : kind == KafkaWorkload.Kind.WINDOWED
+                ? concat(List.of("raw"), WINDOWED_CONTENDERS) : DEFAULT_CONTENDERS;
+        for (String name : selected) {
+            if (!List.of(ALL_NAMES.split(", ")).contains(name)) {
+                throw new CommandLine.ParameterException(cl, "unknown contender '" + name + "'; known: " + ALL_NAMES);
+            }
+            if (WINDOWED_CONTENDERS.contains(name) && kind != KafkaWorkload.Kind.WINDOWED) {
+                throw new CommandLine.ParameterException(cl, "contender '" + name + "' needs --workload windowed "
+                        + "(record timestamps = event time, enough points per window)");
+            }
+        }
+        printHeader(selected);
         Path stateRoot = Files.createTempDirectory("datacascade-e2e-streams-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createProduceTopic(kafka, TOPIC, partitions);
-            KafkaWorkload workload = KafkaWorkload.generate(records);
+            KafkaWorkload workload = KafkaWorkload.generate(kind, records);
             long preload = workload.preload(kafka, TOPIC);
-            System.out.printf(Locale.ROOT, "preloaded topic=%s records=%d kept_by_filter=%d seconds=%.2f per_partition=%s%n",
-                    TOPIC, records, workload.expectedKept, preload / 1e9, perPartition(kafka));
+            System.out.printf(Locale.ROOT, "preloaded topic=%s workload=%s records=%d kept_by_filter=%d series=%d windows_1s=%d "
+                            + "seconds=%.2f per_partition=%s%n",
+                    TOPIC, workloadName, records, workload.expectedKept, workload.series, workload.windows, preload / 1e9,
+                    perPartition(kafka));
 
-            List<KafkaContender> consumers = List.of(
-                    new RawConsumerContender(kafka, TOPIC, workload, rawCommitIntervalMs),
-                    new DataCascadeConsumerContender(kafka, TOPIC, workload),
-                    new StreamsConsumerContender(kafka, TOPIC, workload, 1, stateRoot),
-                    new StreamsConsumerContender(kafka, TOPIC, workload, 2, stateRoot));
-            List<KafkaContender> producers = List.of(
-                    new RawProducerContender(kafka, workload, partitions),
-                    new DataCascadeProducerContender(kafka, workload, partitions));
+            List<KafkaContender> consumers = new ArrayList<>();
+            List<KafkaContender> producers = new ArrayList<>();
+            for (String name : ALL_NAMES.split(", ")) {
+                if (!selected.contains(name)) {
+                    continue;
+                }
+                switch (name) {
+                    case "raw" -> consumers.add(new RawConsumerContender(kafka, TOPIC, workload, rawCommitIntervalMs));
+                    case "datacascade" -> consumers.add(new DataCascadeConsumerContender(kafka, TOPIC, workload));
+                    case "kafka-streams-1t" -> consumers.add(new StreamsConsumerContender(kafka, TOPIC, workload, 1, stateRoot));
+                    case "kafka-streams-2t" -> consumers.add(new StreamsConsumerContender(kafka, TOPIC, workload, 2, stateRoot));
+                    case "datacascade-windowed" -> consumers.add(new DataCascadeWindowedContender(kafka, TOPIC, workload));
+                    case "kafka-streams-windowed-mem" -> consumers.add(new StreamsWindowedContender(kafka, TOPIC, workload,
+                            StreamsWindowedContender.Store.MEMORY, windowedStreamsThreads, stateRoot));
+                    case "kafka-streams-windowed-rocksdb" -> consumers.add(new StreamsWindowedContender(kafka, TOPIC, workload,
+                            StreamsWindowedContender.Store.ROCKSDB, windowedStreamsThreads, stateRoot));
+                    case "producer-raw" -> producers.add(new RawProducerContender(kafka, workload, partitions));
+                    case "producer-datacascade" -> producers.add(new DataCascadeProducerContender(kafka, workload, partitions));
+                    default -> throw new IllegalStateException("no contender called " + name);
+                }
+            }
 
             Map<String, List<Double>> consumed = runAll(consumers);
             Map<String, List<Double>> produced = runAll(producers);
@@ -102,6 +166,7 @@ public final class KafkaEndToEnd implements Callable<Integer> {
             System.out.println();
             printSummary(consumed, "raw");
             printSummary(produced, "producer-raw");
+            printWindowedSummary(consumed);
             System.out.println("loadavg_end=" + loadAverage());
         } finally {
             StreamsConsumerContender.deleteRecursively(stateRoot);
@@ -139,6 +204,12 @@ public final class KafkaEndToEnd implements Callable<Integer> {
      */
     private static void printSummary(Map<String, List<Double>> rates, String baseline) {
         List<Double> baseRates = rates.get(baseline);
+        if (baseRates == null) { // the baseline was not selected: no ratios
+            baseRates = new ArrayList<>();
+            for (int i = 0; i < rates.values().stream().mapToInt(List::size).max().orElse(0); i++) {
+                baseRates.add(Double.NaN);
+            }
+        }
         double base = median(baseRates);
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             List<Double> own = e.getValue();
@@ -152,22 +223,70 @@ public final class KafkaEndToEnd implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code datacascade-windowed} against the better of the Streams windowed rows: the ratio of
+     * the medians, and per pass the ratio to the better Streams row of that pass.
+     */
+    private static void printWindowedSummary(Map<String, List<Double>> rates) {
+        List<Double> ours = rates.get("datacascade-windowed");
+        List<List<Double>> streams = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String name : WINDOWED_CONTENDERS) {
+            if (name.startsWith("kafka-streams-") && rates.containsKey(name)) {
+                streams.add(rates.get(name));
+                names.add(name);
+            }
+        }
+        if (ours == null || streams.isEmpty()) {
+            return;
+        }
+        int best = 0;
+        for (int k = 1; k < streams.size(); k++) {
+            if (median(streams.get(k)) > median(streams.get(best))) {
+                best = k;
+            }
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            double better = 0;
+            for (List<Double> s : streams) {
+                better = Math.max(better, s.get(i));
+            }
+            ratios.add(ours.get(i) / better);
+        }
+        System.out.printf(Locale.ROOT, "windowed datacascade-windowed=%.0f best_streams=%s:%.0f ratio=%.2f pass_ratios_to_better_streams=%s "
+                        + "median_pass_ratio=%.2f%n",
+                median(ours), names.get(best), median(streams.get(best)), median(ours) / median(streams.get(best)),
+                join(ratios, "%.2f"), median(ratios));
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
     private static String join(List<Double> values, String format) {
         return values.stream().map(v -> String.format(Locale.ROOT, format, v)).collect(Collectors.joining(","));
     }
 
     private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private void printHeader() {
+    private void printHeader(List<String> selected) {
         System.out.printf(Locale.ROOT, "kafka-end-to-end date=%s records=%d passes=%d partitions=%d cpus=%d java=%s vm=%s max_heap_mib=%d "
-                        + "streams_group_protocol=%s raw_commit_interval_ms=%d loadavg_start=%s%n",
+                        + "streams_group_protocol=%s raw_commit_interval_ms=%d workload=%s windowed_streams_threads=%d "
+                        + "contenders=%s loadavg_start=%s%n",
                 Instant.now(), records, passes, partitions, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                Runtime.getRuntime().maxMemory() >> 20, StreamsConfig.DEFAULT_GROUP_PROTOCOL, rawCommitIntervalMs, loadAverage());
+                Runtime.getRuntime().maxMemory() >> 20, StreamsConfig.DEFAULT_GROUP_PROTOCOL, rawCommitIntervalMs,
+                workloadName, windowedStreamsThreads, String.join(",", selected), loadAverage());
         System.out.println("jvm_args=" + ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 

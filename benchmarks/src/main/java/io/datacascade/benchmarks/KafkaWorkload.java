@@ -3,6 +3,8 @@ package io.datacascade.benchmarks;
 import io.datacascade.core.Point;
 import io.datacascade.kafka.PointJsonCodec;
 import io.datacascade.testsupport.EmbeddedKafka;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,23 +18,76 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (value × 2, a new point), {@link #filter} it (drops the ~10% whose timestamp ends in 0) and
  * count what is left.
  *
- * <p>Points: series {@code s0}..{@code s9} chosen by a seeded random (the record key, so a
- * series stays in one partition), timestamps from 2020-09-13 rising 0–99 ms per record (old event
- * times: the topic needs {@code retention.ms=-1}), values like {@code 23.47}, no tags. About 50
- * bytes of JSON each.
+ * <p>Points ({@link #generate}, the default workload): series {@code s0}..{@code s9} chosen by a
+ * seeded random (the record key, so a series stays in one partition), timestamps from 2020-09-13
+ * rising 0–99 ms per record (old event times: the topic needs {@code retention.ms=-1}), values
+ * like {@code 23.47}, no tags. About 50 bytes of JSON each. The Kafka records' own timestamps are
+ * the time of preloading.
+ *
+ * <p>The windowed workload ({@link #generateWindowed}, {@code --workload windowed}) is made for 1 s
+ * windows: {@value #WINDOWED_SERIES} series ({@code w000}..{@code w999}) chosen by the same seeded
+ * random, timestamps from 2020-09-13 rising 1 ms every {@value #WINDOWED_RECORDS_PER_MS} records
+ * (20,000 records per second of event time: ~20 points per series per 1 s window, 2,000,000
+ * records span 100 s), in order within every partition. Each Kafka record's timestamp is its
+ * point's timestamp, so Kafka Streams windows on the same event time as DataCascade (which reads
+ * it from the JSON).
  */
 final class KafkaWorkload {
     /** 2020-09-13T12:26:40Z: old enough that default retention would delete the records. */
     static final long BASE_MILLIS = 1_600_000_000_000L;
     private static final int SERIES = 10;
+    /** Series of the windowed workload. */
+    static final int WINDOWED_SERIES = 1_000;
+    /** Records per millisecond of event time in the windowed workload. */
+    static final int WINDOWED_RECORDS_PER_MS = 20;
+    /** The window size of the windowed contenders. */
+    static final long WINDOW_MILLIS = 1_000;
 
     final Point[] points;
     /** How many points {@link #filter} keeps: what every consuming contender must count, exactly. */
     final long expectedKept;
+    /** Whether each Kafka record carries its point's timestamp (else the broker's preload time). */
+    final boolean recordTimestamps;
+    /** Distinct (series, 1 s tumbling window) pairs: the windows a windowed contender sees. */
+    final long windows;
+    /** Distinct series. */
+    final int series;
 
-    private KafkaWorkload(Point[] points, long expectedKept) {
+    private KafkaWorkload(Point[] points, long expectedKept, boolean recordTimestamps) {
         this.points = points;
         this.expectedKept = expectedKept;
+        this.recordTimestamps = recordTimestamps;
+        Map<String, long[]> lastWindow = new HashMap<>();
+        long count = 0;
+        for (Point p : points) {
+            long w = Math.floorDiv(p.timestamp(), WINDOW_MILLIS);
+            long[] last = lastWindow.get(p.series());
+            if (last == null) {
+                lastWindow.put(p.series(), new long[] {w});
+                count++;
+            } else if (last[0] != w) {
+                if (w < last[0]) {
+                    throw new IllegalStateException("series " + p.series() + " goes back in time at " + p);
+                }
+                last[0] = w;
+                count++;
+            }
+        }
+        this.windows = count;
+        this.series = lastWindow.size();
+    }
+
+    /** Which data to preload. */
+    enum Kind {
+        /** {@link #generate}. */
+        DEFAULT,
+        /** {@link #generateWindowed}. */
+        WINDOWED
+    }
+
+    /** {@code records} points of {@code kind}. */
+    static KafkaWorkload generate(Kind kind, int records) {
+        return kind == Kind.WINDOWED ? generateWindowed(records) : generate(records);
     }
 
     /** {@code records} points, the same for the same count (seed 42). */
@@ -53,7 +108,35 @@ final class KafkaWorkload {
                 kept++;
             }
         }
-        return new KafkaWorkload(points, kept);
+        return new KafkaWorkload(points, kept, false);
+    }
+
+    /**
+     * {@code records} points for windows (seed 42): {@value #WINDOWED_SERIES} series, event time
+     * rising 1 ms every {@value #WINDOWED_RECORDS_PER_MS} records, carried as the records' timestamps.
+     */
+    static KafkaWorkload generateWindowed(int records) {
+        String[] series = new String[WINDOWED_SERIES];
+        for (int s = 0; s < WINDOWED_SERIES; s++) {
+            series[s] = String.format(Locale.ROOT, "w%03d", s);
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        Point[] points = new Point[records];
+        long kept = 0;
+        for (int i = 0; i < records; i++) {
+            long time = BASE_MILLIS + i / WINDOWED_RECORDS_PER_MS;
+            double value = Math.round((20 + 5 * random.nextGaussian()) * 100) / 100.0;
+            points[i] = Point.of(series[random.nextInt(WINDOWED_SERIES)], time, value);
+            if (filter(map(points[i]))) {
+                kept++;
+            }
+        }
+        return new KafkaWorkload(points, kept, true);
+    }
+
+    /** Windows whose series moved on to a later window: what a per-key watermark closes without an idle timeout. */
+    long windowsClosedByLaterPoints() {
+        return windows - series;
     }
 
     /** The map stage: a new point with the value doubled. */
@@ -67,8 +150,9 @@ final class KafkaWorkload {
     }
 
     /**
-     * Writes every point to {@code topic} as JSON keyed by series, with a producer set up for
-     * speed (not measured): acks=1, linger 20 ms, 1 MiB batches. Returns the nanoseconds taken.
+     * Writes every point to {@code topic} as JSON keyed by series (record timestamp: the point's
+     * for the windowed workload, else the producer's clock), with a producer set up for speed (not
+     * measured): acks=1, linger 20 ms, 1 MiB batches. Returns the nanoseconds taken.
      */
     long preload(EmbeddedKafka kafka, String topic) {
         Map<String, Object> config = kafka.producerConfig();
@@ -83,7 +167,8 @@ final class KafkaWorkload {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             for (Point p : points) {
-                producer.send(new ProducerRecord<>(topic, codec.key(p), codec.value(p)), (md, e) -> {
+                Long timestamp = recordTimestamps ? p.timestamp() : null;
+                producer.send(new ProducerRecord<>(topic, null, timestamp, codec.key(p), codec.value(p)), (md, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }

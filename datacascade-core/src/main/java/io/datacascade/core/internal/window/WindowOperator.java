@@ -77,8 +77,8 @@ public final class WindowOperator {
     private final LinkedHashMap<String, Key> dormant = new LinkedHashMap<>(16, 0.75f, true);
     /** Processing time: time → windows ending then. */
     private final TreeMap<Long, ArrayList<Window>> timers = new TreeMap<>();
-    /** Sequence of the record that opened a live window → number of live windows it opened. */
-    private final TreeMap<Long, int[]> holds = new TreeMap<>();
+    /** Live windows by the sequence of the record they hold. */
+    private final HoldHeap holds = new HoldHeap();
     /** Event time: no idle key can have anything due before this clock time. */
     private long nextIdleScan = Long.MAX_VALUE;
     private long openWindows;
@@ -136,6 +136,8 @@ public final class WindowOperator {
         /** Processing time: the time this window's timer is registered at; entries at other times are stale. */
         long timer = Long.MIN_VALUE;
         long firstSequence;
+        /** This window's slot in the {@link HoldHeap}, -1 once freed. */
+        int heapIndex = -1;
         boolean fired;
         boolean freed;
         final Stats stats;
@@ -387,7 +389,7 @@ public final class WindowOperator {
 
     private Window open(Key key, long start, long end, long sequence) {
         Window w = new Window(key, start, end, sequence, builtIn.length > 0, custom.length);
-        hold(sequence);
+        holds.add(w);
         openWindows++;
         if (!eventTime) {
             schedule(w, end);
@@ -505,32 +507,15 @@ public final class WindowOperator {
      */
     private void lowerHold(Window w, long sequence) {
         if (sequence < w.firstSequence) {
-            release(w.firstSequence);
             w.firstSequence = sequence;
-            hold(sequence);
-        }
-    }
-
-    private void hold(long sequence) {
-        int[] count = holds.get(sequence);
-        if (count == null) {
-            holds.put(sequence, new int[] {1});
-        } else {
-            count[0]++;
-        }
-    }
-
-    private void release(long sequence) {
-        int[] count = holds.get(sequence);
-        if (count != null && --count[0] == 0) {
-            holds.remove(sequence);
+            holds.lowered(w);
         }
     }
 
     private void free(Window w) {
         w.freed = true;
         openWindows--;
-        release(w.firstSequence);
+        holds.remove(w);
     }
 
     private void emit(Window w) {
@@ -556,7 +541,7 @@ public final class WindowOperator {
      * and kept for late points), or {@link Long#MAX_VALUE}: the pipeline must not acknowledge it.
      */
     public long heldFloor() {
-        return holds.isEmpty() ? Long.MAX_VALUE : holds.firstKey();
+        return holds.min();
     }
 
     /** Windows currently held in memory. */
