@@ -39,7 +39,7 @@ public final class OffsetBook {
     public void settle(long durable) {
         for (Map.Entry<TopicPartition, Ledger> e : ledgers.entrySet()) {
             Ledger ledger = e.getValue();
-            int before = ledger.size();
+            long before = ledger.size();
             long offset = ledger.settle(durable);
             if (offset >= 0) {
                 long[] c = committable.computeIfAbsent(e.getKey(), k -> new long[2]);
@@ -123,59 +123,94 @@ public final class OffsetBook {
         return n;
     }
 
-    /** A growable circular queue of (sequence, offset) pairs in two primitive arrays. */
+    /**
+     * A growable circular queue of runs of records, each run consecutive in both sequence and
+     * offset (a poll's records of one partition usually are), in three primitive arrays: a run
+     * costs 20 bytes however long it is, so a pipeline holding records for long (a window stage
+     * keeps a window's records unacknowledged until it is emitted) does not pay per record.
+     */
     private static final class Ledger {
-        private long[] sequences = new long[1024];
-        private long[] offsets = new long[1024];
+        private long[] firstSequences = new long[64];
+        private long[] firstOffsets = new long[64];
+        private int[] lengths = new int[64];
         private int head;
-        private int size;
+        private int runs;
+        private long records;
 
         void add(long sequence, long offset) {
-            if (size == sequences.length) {
+            if (runs > 0) {
+                int tail = (head + runs - 1) & (lengths.length - 1);
+                int length = lengths[tail];
+                if (length < Integer.MAX_VALUE && firstSequences[tail] + length == sequence
+                        && firstOffsets[tail] + length == offset) {
+                    lengths[tail] = length + 1;
+                    records++;
+                    return;
+                }
+            }
+            if (runs == lengths.length) {
                 grow();
             }
-            int i = (head + size) & (sequences.length - 1);
-            sequences[i] = sequence;
-            offsets[i] = offset;
-            size++;
+            int i = (head + runs) & (lengths.length - 1);
+            firstSequences[i] = sequence;
+            firstOffsets[i] = offset;
+            lengths[i] = 1;
+            runs++;
+            records++;
         }
 
-        /** Pops entries up to {@code durable}; returns the last popped offset or -1. */
+        /** Pops records up to {@code durable}, splitting a run if need be; returns the last popped offset or -1. */
         long settle(long durable) {
             long last = -1;
-            int mask = sequences.length - 1;
-            while (size > 0 && sequences[head] <= durable) {
-                last = offsets[head];
-                head = (head + 1) & mask;
-                size--;
+            int mask = lengths.length - 1;
+            while (runs > 0 && firstSequences[head] <= durable) {
+                long first = firstSequences[head];
+                int length = lengths[head];
+                long settled = Math.min(length, durable - first + 1);
+                last = firstOffsets[head] + settled - 1;
+                records -= settled;
+                if (settled == length) {
+                    head = (head + 1) & mask;
+                    runs--;
+                } else {
+                    firstSequences[head] = first + settled;
+                    firstOffsets[head] += settled;
+                    lengths[head] = (int) (length - settled);
+                    break;
+                }
             }
             return last;
         }
 
-        int size() {
-            return size;
+        /** Records booked and not yet settled. */
+        long size() {
+            return records;
         }
 
         long lastSequence() {
-            return sequences[(head + size - 1) & (sequences.length - 1)];
+            int tail = (head + runs - 1) & (lengths.length - 1);
+            return firstSequences[tail] + lengths[tail] - 1;
         }
 
         private void grow() {
-            int n = sequences.length;
+            int n = lengths.length;
             long[] s = new long[n * 2];
             long[] o = new long[n * 2];
-            for (int k = 0; k < size; k++) {
-                s[k] = sequences[(head + k) & (n - 1)];
-                o[k] = offsets[(head + k) & (n - 1)];
+            int[] l = new int[n * 2];
+            for (int k = 0; k < runs; k++) {
+                s[k] = firstSequences[(head + k) & (n - 1)];
+                o[k] = firstOffsets[(head + k) & (n - 1)];
+                l[k] = lengths[(head + k) & (n - 1)];
             }
-            sequences = s;
-            offsets = o;
+            firstSequences = s;
+            firstOffsets = o;
+            lengths = l;
             head = 0;
         }
 
         @Override
         public String toString() {
-            return "Ledger[size=" + size + "]";
+            return "Ledger[runs=" + runs + ", records=" + records + "]";
         }
     }
 }

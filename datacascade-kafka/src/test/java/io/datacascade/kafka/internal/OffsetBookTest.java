@@ -68,7 +68,17 @@ class OffsetBookTest {
 
     @Test
     void shouldMatchAModelOverManyRandomInterleavingsAndGrowths() {
-        Random random = new Random(42);
+        matchModel(42, 1);
+    }
+
+    /** Records in bursts per partition, as polls deliver them: long runs, durable points falling inside them. */
+    @Test
+    void shouldMatchAModelWhenRecordsComeInRunsPerPartition() {
+        matchModel(7, 400);
+    }
+
+    private static void matchModel(long seed, int maxBurst) {
+        Random random = new Random(seed);
         for (int round = 0; round < 50; round++) {
             OffsetBook book = new OffsetBook();
             int partitions = 1 + random.nextInt(6);
@@ -78,8 +88,14 @@ class OffsetBookTest {
             int[] partOf = new int[records];
             long[] offOf = new long[records];
             long seq = -1;
+            int p = 0;
+            int burstLeft = 0;
+            long settledRecords = 0;
             for (int i = 0; i < records; i++) {
-                int p = random.nextInt(partitions);
+                if (burstLeft-- <= 0) {
+                    p = random.nextInt(partitions);
+                    burstLeft = random.nextInt(maxBurst);
+                }
                 boolean poison = random.nextInt(20) == 0;
                 if (!poison) {
                     seq++;
@@ -97,15 +113,25 @@ class OffsetBookTest {
             while (durable < seq) {
                 durable = Math.min(seq, durable + 1 + random.nextInt(300));
                 book.settle(durable);
-                book.takeCommittable().offsets().forEach((tp, om) -> committed[tp.partition()] = om.offset());
-                for (int p = 0; p < partitions; p++) {
+                OffsetBook.Commit commit = book.takeCommittable();
+                commit.offsets().forEach((tp, om) -> committed[tp.partition()] = om.offset());
+                settledRecords += commit.records();
+                long expectedSettled = 0;
+                for (int i = 0; i < records; i++) {
+                    if (seqOf[i] <= durable) {
+                        expectedSettled++;
+                    }
+                }
+                assertThat(settledRecords).as("records settled, round %d at durable %d", round, durable)
+                        .isEqualTo(expectedSettled);
+                for (int q = 0; q < partitions; q++) {
                     long expected = -1;
                     for (int i = 0; i < records; i++) {
-                        if (partOf[i] == p && seqOf[i] <= durable) {
+                        if (partOf[i] == q && seqOf[i] <= durable) {
                             expected = offOf[i] + 1;
                         }
                     }
-                    assertThat(committed[p]).as("round %d partition %d at durable %d", round, p, durable).isEqualTo(expected);
+                    assertThat(committed[q]).as("round %d partition %d at durable %d", round, q, durable).isEqualTo(expected);
                 }
             }
             assertThat(book.unsettled()).isZero();
