@@ -34,11 +34,7 @@ final class DataCascadeConsumerContender implements KafkaContender {
     @Override
     public Pass run(String passId) {
         String group = "e2e-datacascade-" + passId;
-        KafkaSource<Point> source = KafkaSource.builder(PointJsonCodec.create())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topics(topic)
-                .groupId(group)
-                .build();
+        KafkaSource<Point> source = DataCascadePasses.source(kafka, topic, group);
         KafkaProgress progress = new KafkaProgress();
         Pipeline<Point> pipeline = DataCascade.pipeline("e2e-" + passId)
                 .from(source)
@@ -46,29 +42,8 @@ final class DataCascadeConsumerContender implements KafkaContender {
                 .filter(KafkaWorkload::filter)
                 .to(batch -> progress.add(batch.size()))
                 .build();
-        long expected = workload.expectedKept;
-        Pass pass;
-        long start = System.nanoTime();
-        pipeline.start();
-        try {
-            pass = progress.await(name(), expected, workload.points.length, start, () -> {
-                if (pipeline.failure().isPresent()) {
-                    throw new IllegalStateException("pipeline failed: " + pipeline.failure().get(), pipeline.failure().get());
-                }
-                if (pipeline.state().isTerminal()) {
-                    throw new IllegalStateException("pipeline stopped early: " + pipeline.state());
-                }
-            });
-        } finally {
-            pipeline.close();
-        }
-        if (pipeline.failure().isPresent()) {
-            throw new IllegalStateException("pipeline failed: " + pipeline.failure().get(), pipeline.failure().get());
-        }
-        if (source.deadLettered() != 0) {
-            throw new IllegalStateException("the source could not decode " + source.deadLettered() + " records");
-        }
-        progress.verifyExactly(name(), expected);
+        Pass pass = DataCascadePasses.run(name(), pipeline, source, progress, workload.expectedKept, workload.points.length,
+                () -> { });
         workload.verifyCommitted(kafka, group, topic);
         return pass.withNote("source_pauses=" + source.pauses());
     }

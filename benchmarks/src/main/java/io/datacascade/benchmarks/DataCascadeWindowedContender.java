@@ -10,6 +10,7 @@ import io.datacascade.kafka.PointJsonCodec;
 import io.datacascade.testsupport.EmbeddedKafka;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -51,11 +52,7 @@ final class DataCascadeWindowedContender implements KafkaContender {
     @Override
     public Pass run(String passId) {
         String group = "e2e-datacascade-win-" + passId;
-        KafkaSource<Point> source = KafkaSource.builder(PointJsonCodec.create())
-                .bootstrapServers(kafka.bootstrapServers())
-                .topics(topic)
-                .groupId(group)
-                .build();
+        KafkaSource<Point> source = DataCascadePasses.source(kafka, topic, group);
         KafkaProgress progress = new KafkaProgress();
         LongAdder results = new LongAdder();
         Pipeline<Point> pipeline = DataCascade.pipeline("e2e-win-" + passId)
@@ -64,31 +61,9 @@ final class DataCascadeWindowedContender implements KafkaContender {
                 .window(WINDOWS)
                 .to(batch -> results.add(batch.size()))
                 .build();
-        long expected = workload.points.length;
-        Pass pass;
-        long resultsAtDone;
-        long start = System.nanoTime();
-        pipeline.start();
-        try {
-            pass = progress.await(name(), expected, workload.points.length, start, () -> {
-                if (pipeline.failure().isPresent()) {
-                    throw new IllegalStateException("pipeline failed: " + pipeline.failure().get(), pipeline.failure().get());
-                }
-                if (pipeline.state().isTerminal()) {
-                    throw new IllegalStateException("pipeline stopped early: " + pipeline.state());
-                }
-            });
-            resultsAtDone = results.sum();
-        } finally {
-            pipeline.close();
-        }
-        if (pipeline.failure().isPresent()) {
-            throw new IllegalStateException("pipeline failed: " + pipeline.failure().get(), pipeline.failure().get());
-        }
-        if (source.deadLettered() != 0) {
-            throw new IllegalStateException("the source could not decode " + source.deadLettered() + " records");
-        }
-        progress.verifyExactly(name(), expected);
+        AtomicLong resultsAtDone = new AtomicLong();
+        Pass pass = DataCascadePasses.run(name(), pipeline, source, progress, workload.points.length, workload.points.length,
+                () -> resultsAtDone.set(results.sum()));
         long closedWindows = workload.windowsClosedByLaterPoints();
         if (results.sum() != closedWindows) {
             throw new IllegalStateException(name() + " emitted " + results.sum() + " window results, expected "
@@ -96,6 +71,6 @@ final class DataCascadeWindowedContender implements KafkaContender {
         }
         long committed = kafka.committedOffsets(group, topic).values().stream().mapToLong(Long::longValue).sum();
         return pass.withNote(String.format(Locale.ROOT, "windows=%d results_at_done=%d results=%d committed=%d source_pauses=%d",
-                workload.windows, resultsAtDone, results.sum(), committed, source.pauses()));
+                workload.windows, resultsAtDone.get(), results.sum(), committed, source.pauses()));
     }
 }

@@ -169,7 +169,7 @@ public final class KafkaEndToEnd implements Callable<Integer> {
             printWindowedSummary(consumed);
             System.out.println("loadavg_end=" + loadAverage());
         } finally {
-            StreamsConsumerContender.deleteRecursively(stateRoot);
+            StreamsPasses.deleteRecursively(stateRoot);
         }
         return 0;
     }

@@ -4,26 +4,18 @@ import io.datacascade.kafka.PointJsonCodec;
 import io.datacascade.testsupport.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
@@ -67,7 +59,6 @@ import org.apache.kafka.streams.state.WindowStore;
  * ({@code results_at_done}), and after close ({@code results}; closing flushes Streams' cache).
  */
 final class StreamsWindowedContender implements KafkaContender {
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration WINDOW = Duration.ofMillis(KafkaWorkload.WINDOW_MILLIS);
 
     /** Which window store. */
@@ -140,26 +131,15 @@ final class StreamsWindowedContender implements KafkaContender {
     @Override
     public Pass run(String passId) throws IOException {
         String applicationId = "e2e-streams-win-" + store.label + "-" + passId;
-        Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-
+        Properties config = StreamsPasses.config(kafka, applicationId, threads, stateRoot);
         KafkaProgress progress = new KafkaProgress();
         LongAdder results = new LongAdder();
-        PointJsonCodec codec = PointJsonCodec.create();
         String storeName = "avg-1s-" + store.label;
         Materialized<byte[], SumCount, WindowStore<Bytes, byte[]>> materialized = store == Store.MEMORY
                 ? Materialized.as(Stores.inMemoryWindowStore(storeName, WINDOW, WINDOW, false))
                 : Materialized.as(storeName);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .mapValues((key, value) -> codec.decode(new ConsumerRecord<>(topic, 0, 0L, key, value)))
+        StreamsPasses.decoded(builder, topic)
                 .peek((key, p) -> progress.increment())
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(WINDOW))
@@ -168,47 +148,11 @@ final class StreamsWindowedContender implements KafkaContender {
                 .mapValues(SumCount::avg)
                 .toStream()
                 .foreach((window, avg) -> results.increment());
-        Topology topology = builder.build();
-
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        long expected = workload.points.length;
-        Pass pass;
-        long resultsAtDone;
-        long start = System.nanoTime();
-        KafkaStreams streams = new KafkaStreams(topology, config);
-        try {
-            streams.setUncaughtExceptionHandler(e -> {
-                failure.compareAndSet(null, e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
-            pass = progress.await(name(), expected, workload.points.length, start, () -> {
-                Throwable t = failure.get();
-                if (t != null) {
-                    throw new IllegalStateException("Kafka Streams failed: " + t, t);
-                }
-                KafkaStreams.State state = streams.state();
-                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
-                    throw new IllegalStateException("Kafka Streams stopped early: " + state);
-                }
-            });
-            resultsAtDone = results.sum();
-        } finally {
-            long closing = System.nanoTime();
-            boolean closed = streams.close(CLOSE_TIMEOUT);
-            if (!closed) {
-                throw new IllegalStateException("Kafka Streams did not close within " + CLOSE_TIMEOUT + " (state "
-                        + streams.state() + ", closing for " + (System.nanoTime() - closing) / 1_000_000 + " ms)");
-            }
-            streams.cleanUp();
-            StreamsConsumerContender.deleteRecursively(stateDir);
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("Kafka Streams failed: " + failure.get(), failure.get());
-        }
-        progress.verifyExactly(name(), expected);
+        AtomicLong resultsAtDone = new AtomicLong();
+        Pass pass = StreamsPasses.run(name(), builder.build(), config, progress, workload.points.length, workload.points.length,
+                () -> resultsAtDone.set(results.sum()));
         workload.verifyCommitted(kafka, applicationId, topic);
         return pass.withNote(String.format(Locale.ROOT, "threads=%d windows=%d results_at_done=%d results=%d",
-                threads, workload.windows, resultsAtDone, results.sum()));
+                threads, workload.windows, resultsAtDone.get(), results.sum()));
     }
 }
