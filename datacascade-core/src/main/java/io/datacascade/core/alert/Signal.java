@@ -114,19 +114,6 @@ public final class Signal {
         return kind == Kind.VALUE ? null : new RangeStats(rangeMillis, kind == Kind.MIN, kind == Kind.MAX);
     }
 
-    /** The signal's value after {@code state} took the newest point. */
-    double read(RangeStats state, double pointValue) {
-        return switch (kind) {
-            case VALUE -> pointValue;
-            case COUNT -> state.count();
-            case SUM -> state.sum();
-            case AVG -> state.sum() / state.count();
-            case MIN -> state.min();
-            case MAX -> state.max();
-            case RATE -> state.ratePerSecond();
-        };
-    }
-
     @Override
     public String toString() {
         return switch (kind) {

@@ -72,7 +72,7 @@ public final class Threshold implements AlertCondition {
     public Evaluator evaluator(String series) {
         RangeStats state = signal.newState();
         if (state == null) {
-            return (point, active) -> holds(point.value(), active);
+            return (point, active) -> holdsAt(point.value(), active);
         }
         return new Evaluator() {
             private double last = Double.NaN;
@@ -80,8 +80,8 @@ public final class Threshold implements AlertCondition {
             @Override
             public boolean test(Point point, boolean active) {
                 state.add(point.timestamp(), point.value());
-                last = signal.read(state, point.value());
-                return holds(last, active);
+                last = state.read(signal.kind());
+                return holdsAt(last, active);
             }
 
             @Override
@@ -91,15 +91,16 @@ public final class Threshold implements AlertCondition {
         };
     }
 
-    private boolean holds(double v, boolean active) {
-        double at = active ? resolveLevel : level;
+    /**
+     * Whether the condition holds for a signal value of {@code v}: beyond the firing level, or,
+     * for an alert already {@code firing}, not yet back at the resolve level. NaN never holds.
+     */
+    public boolean holdsAt(double v, boolean firing) {
         if (Double.isNaN(v)) {
             return false;
         }
-        if (above) {
-            return active ? v > at : v > level;
-        }
-        return active ? v < at : v < level;
+        double at = firing ? resolveLevel : level;
+        return above ? v > at : v < at;
     }
 
     @Override

@@ -236,6 +236,29 @@ class AlertRulesTest {
     }
 
     @Test
+    void shouldEvaluateSeveralRangeRulesOverOneSharedRangePerLength() {
+        AlertRule avg60 = AlertRule.builder("avg60").when(Signal.aggregate("avg", Duration.ofSeconds(5)).above(60)).build();
+        AlertRule avg80 = AlertRule.builder("avg80").when(Signal.aggregate("avg", Duration.ofSeconds(5)).above(80)).build();
+        AlertRule max = AlertRule.builder("max100").when(Signal.aggregate("max", Duration.ofSeconds(5)).above(100)).build();
+        AlertRule min = AlertRule.builder("min20").when(Signal.aggregate("min", Duration.ofSeconds(10)).below(20)).build();
+        try (PipelineTestDriver<Point> d = driver(avg60, avg80, max, min)) {
+            values(d, "s", 0, 50, 50, 50, 50, 50);   // avg 50, max 50, min 50
+            assertThat(alerts.records()).isEmpty();
+            values(d, "s", 5, 110);                  // window 1..5: avg 62, max 110
+            assertThat(alerts.records()).extracting(Alert::rule).containsExactly("avg60", "max100");
+            values(d, "s", 6, 110, 110);             // window 3..7: avg 86
+            assertThat(alerts.records()).extracting(Alert::rule).containsExactly("avg60", "max100", "avg80");
+            values(d, "s", 8, 10);                   // 10 s range: min 10; 5 s range 4..8: avg 78
+            assertThat(alerts.records()).extracting(Alert::rule, Alert::state).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("avg60", State.FIRING),
+                    org.assertj.core.groups.Tuple.tuple("max100", State.FIRING),
+                    org.assertj.core.groups.Tuple.tuple("avg80", State.FIRING),
+                    org.assertj.core.groups.Tuple.tuple("avg80", State.RESOLVED),
+                    org.assertj.core.groups.Tuple.tuple("min20", State.FIRING));
+        }
+    }
+
+    @Test
     void shouldAlertOnTheRateOfChange() {
         AlertRule rising = AlertRule.builder("rising").when(Signal.rate(Duration.ofSeconds(3)).above(5)).build();
         try (PipelineTestDriver<Point> d = driver(rising)) {

@@ -5,6 +5,8 @@ import io.datacascade.core.Point;
 import io.datacascade.core.alert.AlertCondition;
 import io.datacascade.core.alert.AlertRule;
 import io.datacascade.core.alert.AlertRules;
+import io.datacascade.core.alert.Signal;
+import io.datacascade.core.alert.Threshold;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -40,9 +42,15 @@ public final class AlertEngine {
     private final Output output;
     private final Map<String, Series> series = new HashMap<>();
 
-    /** What watches one series: its condition rules' states and the absence rules matching it, found on its first point. */
-    private record Series(RuleState[] states, Absence[] absences) {
+    /**
+     * What watches one series, found on its first point: its condition rules' states, the
+     * absence rules matching it, and one trailing range of points per range length that built-in
+     * range signals share (ten rules on avg(1m) of a series keep one minute of points, not ten).
+     */
+    private record Series(RuleState[] states, Absence[] absences, RangeStats[] ranges) {
     }
+
+    private static final RangeStats[] NO_RANGES = new RangeStats[0];
     private long alerts;
 
     public AlertEngine(AlertRules rules, Output output) {
@@ -80,6 +88,9 @@ public final class AlertEngine {
         if (watched == null) {
             watched = watchersOf(point);
         }
+        for (RangeStats r : watched.ranges) {
+            r.add(point.timestamp(), point.value());
+        }
         for (RuleState s : watched.states) {
             try {
                 s.evaluate(point);
@@ -95,12 +106,15 @@ public final class AlertEngine {
     /** Matches the rules against a new series once; a condition whose evaluator can't be made is reported and left out. */
     private Series watchersOf(Point first) {
         String name = first.series();
+        Map<Long, RangeStats> ranges = sharedRanges(name);
         List<RuleState> states = new ArrayList<>();
         for (int i = 0; i < conditionRules.length; i++) {
             AlertRule r = conditionRules[i];
             if (r.watches(name)) {
                 try {
-                    AlertCondition.Evaluator evaluator = r.condition().evaluator(name);
+                    AlertCondition.Evaluator evaluator = r.condition() instanceof Threshold t && t.signal().kind() != Signal.Kind.VALUE
+                            ? new SharedRange(t, ranges.get(t.signal().rangeMillis()))
+                            : r.condition().evaluator(name);
                     if (evaluator == null) {
                         throw new IllegalStateException("its condition returned a null evaluator for series '" + name + "'");
                     }
@@ -117,9 +131,50 @@ public final class AlertEngine {
             }
         }
         Series watched = new Series(states.isEmpty() ? NONE : states.toArray(NONE),
-                absent.isEmpty() ? NO_ABSENCE : absent.toArray(NO_ABSENCE));
+                absent.isEmpty() ? NO_ABSENCE : absent.toArray(NO_ABSENCE),
+                ranges.isEmpty() ? NO_RANGES : ranges.values().toArray(NO_RANGES));
         series.put(name, watched);
         return watched;
+    }
+
+    /** One range of points per range length the series' built-in range rules use, tracking min and max only if one needs them. */
+    private Map<Long, RangeStats> sharedRanges(String name) {
+        Map<Long, boolean[]> needs = new HashMap<>(); // range → {min, max}
+        for (AlertRule r : conditionRules) {
+            if (r.watches(name) && r.condition() instanceof Threshold t && t.signal().kind() != Signal.Kind.VALUE) {
+                boolean[] n = needs.computeIfAbsent(t.signal().rangeMillis(), k -> new boolean[2]);
+                n[0] |= t.signal().kind() == Signal.Kind.MIN;
+                n[1] |= t.signal().kind() == Signal.Kind.MAX;
+            }
+        }
+        Map<Long, RangeStats> ranges = new HashMap<>();
+        needs.forEach((range, n) -> ranges.put(range, new RangeStats(range, n[0], n[1])));
+        return ranges;
+    }
+
+    /** A built-in threshold on a range signal, reading a range the engine updates once per point for all rules. */
+    private static final class SharedRange implements AlertCondition.Evaluator {
+        private final Threshold threshold;
+        private final Signal.Kind kind;
+        private final RangeStats range;
+        private double last = Double.NaN;
+
+        SharedRange(Threshold threshold, RangeStats range) {
+            this.threshold = threshold;
+            this.kind = threshold.signal().kind();
+            this.range = range;
+        }
+
+        @Override
+        public boolean test(Point point, boolean firing) {
+            last = range.read(kind);
+            return threshold.holdsAt(last, firing);
+        }
+
+        @Override
+        public double value(Point point) {
+            return last;
+        }
     }
 
     /** Fires absence rules for series quiet for too long and repeats still-absent ones. */

@@ -73,6 +73,19 @@ public final class RangeStats {
         }
     }
 
+    /** The figure a range signal of {@code kind} reads (not {@code VALUE}, which needs no range). */
+    public double read(io.datacascade.core.alert.Signal.Kind kind) {
+        return switch (kind) {
+            case COUNT -> count();
+            case SUM -> sum();
+            case AVG -> sum / all.size();
+            case MIN -> min();
+            case MAX -> max();
+            case RATE -> ratePerSecond();
+            case VALUE -> throw new IllegalArgumentException("the value signal has no range");
+        };
+    }
+
     public long count() {
         return all.size();
     }
