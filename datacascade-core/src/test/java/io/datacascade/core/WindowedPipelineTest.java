@@ -78,6 +78,29 @@ class WindowedPipelineTest {
         }
     }
 
+    /** With an asynchronous sink and input gone quiet, the records of a window the idle timeout closed still get acknowledged. */
+    @Test
+    void shouldAcknowledgeAnIdleWindowsRecordsWithAnAsynchronousSinkWhileTheInputStaysQuiet() throws Exception {
+        WindowAckStressTest.SlowConfirmingSink sink = new WindowAckStressTest.SlowConfirmingSink();
+        MemorySource<Point> source = MemorySource.create();
+        Pipeline<Point> pipeline = DataCascade.pipeline("idle-async").from(source)
+                .window(Windows.tumbling(Duration.ofSeconds(1)).idleTimeout(Duration.ofMillis(100))).to(sink).build();
+        pipeline.start();
+        try {
+            for (int i = 0; i < 10; i++) {
+                source.offer(Point.of("cpu", 100 + i, 1));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pipeline.metrics().durableSequence() < 9 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(sink.confirmed).contains("cpu.avg@0");
+            assertThat(pipeline.metrics().durableSequence()).isEqualTo(9);
+        } finally {
+            pipeline.close();
+        }
+    }
+
     @Test
     void shouldNotEmitOpenWindowsOnCloseAndKeepTheirRecordsUnacknowledged() throws Exception {
         MemorySink<Point> sink = MemorySink.create();

@@ -48,8 +48,25 @@ class WindowAcknowledgementTest {
             batch.forEach(points::add);
         }
 
+        long confirmedUpTo = Long.MIN_VALUE;
+
         void confirmAll() {
-            context.durable(written.get(written.size() - 1));
+            confirmedWrites = written.size();
+            confirmedUpTo = written.get(written.size() - 1);
+            context.durable(confirmedUpTo);
+        }
+
+        /** As the contract says: true only once everything written is confirmed. */
+        @Override
+        public boolean flush(Duration timeout) {
+            return written.isEmpty() || confirmedUpTo >= written.get(written.size() - 1) && confirmedWrites == written.size();
+        }
+
+        int confirmedWrites;
+
+        @Override
+        public String toString() {
+            return "ConfirmLater";
         }
     }
 
@@ -70,6 +87,55 @@ class WindowAcknowledgementTest {
             d.push(Point.of("j", T + 5001, 1));
             assertThat(d.durableSequence()).as("result confirmed; j's window holds 3").isEqualTo(2);
         }
+    }
+
+    @Test
+    void shouldAcknowledgeAnIdleTicksWindowOnceAFlushConfirmsItsResultWithoutNewInput() {
+        ConfirmLater sink = new ConfirmLater();
+        Pipeline<Point> pipeline = DataCascade.pipeline("ack").from(MemorySource.<Point>create())
+                .window(Windows.tumbling(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(1))).to(sink).build();
+        try (PipelineTestDriver<Point> d = PipelineTestDriver.create(pipeline)) {
+            d.push(Point.of("k", T + 100, 1)).push(Point.of("k", T + 101, 1));
+            sink.confirmAll();
+            d.advanceTime(Duration.ofSeconds(2)); // the window's result goes out on the tick
+            assertThat(d.durableSequence()).isEqualTo(-1);
+            sink.confirmAll(); // the sink confirms it; no more input comes
+            d.advanceTime(Duration.ofMillis(10));
+            assertThat(d.durableSequence()).as("a flush while idle confirmed the result").isEqualTo(1);
+        }
+    }
+
+    /** A sink that fails the batch carrying a window's result must not let that window's records be acknowledged. */
+    @Test
+    void shouldNotAcknowledgeAWindowsRecordsWhenTheBatchCarryingItsResultFails() {
+        List<Long> acks = new ArrayList<>();
+        io.datacascade.core.Source<Point> source = new io.datacascade.core.Source<>() {
+            @Override
+            public Poll poll(io.datacascade.core.SourceContext<Point> ctx) {
+                return Poll.IDLE;
+            }
+
+            @Override
+            public void onDurable(long sequence) {
+                acks.add(sequence);
+            }
+        };
+        Sink<Point> failsOnResults = batch -> {
+            if (!batch.isEmpty()) {
+                throw new IllegalStateException("store down");
+            }
+        };
+        Pipeline<Point> pipeline = DataCascade.pipeline("fail").from(source)
+                .window(Windows.tumbling(Duration.ofMillis(50))).to(failsOnResults).build();
+        PipelineTestDriver<Point> d = PipelineTestDriver.create(pipeline);
+        List<Point> first = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            first.add(Point.of("k", T + i, 1));
+        }
+        d.pushAll(first);
+        assertThatThrownBy(() -> d.push(Point.of("k", T + 60, 1))).isInstanceOf(PipelineException.class);
+        d.close();
+        assertThat(acks).as("records 0-9 fed a result that was never written").allSatisfy(a -> assertThat(a).isLessThan(0));
     }
 
     @Test

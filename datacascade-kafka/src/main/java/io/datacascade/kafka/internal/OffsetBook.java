@@ -166,7 +166,8 @@ public final class OffsetBook {
             while (runs > 0 && firstSequences[head] <= durable) {
                 long first = firstSequences[head];
                 int length = lengths[head];
-                long settled = Math.min(length, durable - first + 1);
+                long lastOfRun = first + length - 1;
+                long settled = durable >= lastOfRun ? length : durable - first + 1;
                 last = firstOffsets[head] + settled - 1;
                 records -= settled;
                 if (settled == length) {

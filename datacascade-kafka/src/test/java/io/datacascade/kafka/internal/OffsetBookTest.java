@@ -67,6 +67,18 @@ class OffsetBookTest {
     }
 
     @Test
+    void shouldSettleEverythingForTheLargestDurablePointWithoutOverflow() {
+        OffsetBook book = new OffsetBook();
+        TopicPartition tp = new TopicPartition("t", 0);
+        book.book(tp, 0, -1); // a poison pill before anything was emitted
+        book.book(tp, 1, 0);
+        book.book(tp, 2, 1);
+        book.settle(Long.MAX_VALUE);
+        assertThat(book.takeCommittable().offsets().get(tp).offset()).isEqualTo(3);
+        assertThat(book.unsettled()).isZero();
+    }
+
+    @Test
     void shouldMatchAModelOverManyRandomInterleavingsAndGrowths() {
         matchModel(42, 1);
     }

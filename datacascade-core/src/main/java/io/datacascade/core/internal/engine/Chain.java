@@ -41,15 +41,9 @@ public final class Chain {
     private final Node[] holdingStages;
     /** Lowest source sequence a stage still holds (open windows), as of the last batch; read by source threads. */
     private volatile long heldFloor = Long.MAX_VALUE;
-    /**
-     * With holding stages, the durable point sources may be told: the cap of the latest batch all
-     * sinks confirmed, a cap being min(batch sequence, floor - 1) as it stood when that batch was
-     * sealed. Written by the driving thread only.
-     */
-    private volatile long confirmedCap = -1;
-    /** {sequence, cap} of sealed batches not yet confirmed by every sink, oldest first; driving thread only. */
-    private final java.util.ArrayDeque<long[]> unconfirmedCaps = new java.util.ArrayDeque<>();
-    private long lastSealed = Long.MIN_VALUE;
+    /** With holding stages: how far sources may be told their records are durable. */
+    private final DurableCap durableCap = new DurableCap();
+    private volatile long completedThrough = -1;
     private final boolean allSinksSynchronous;
     private final AckTracker tracker;
     private final Counter deadLettered = new Counter();
@@ -245,9 +239,7 @@ public final class Chain {
 
     /**
      * Delivers what a tick or the end of input produced, as a batch with the last processed
-     * sequence. Sinks may have confirmed that sequence already, so a floor this batch raises is
-     * not tied to it: it counts once a later batch is confirmed, at once when every sink is
-     * synchronous (delivered is durable), or after a confirmed final flush.
+     * sequence, and tells the {@link DurableCap} what the stages freed.
      */
     private void completeIfAny() throws Exception {
         boolean any = !output.isEmpty();
@@ -257,16 +249,11 @@ public final class Chain {
         if (any) {
             completeBatch(currentSequence);
         }
-        if (allSinksSynchronous && holdingStages.length > 0 && tracker.durable() >= currentSequence) {
-            long cap = cap(currentSequence, floorOfStages());
-            if (cap > confirmedCap) {
-                confirmedCap = cap;
-            }
+        if (holdingStages.length > 0) {
+            long floor = floorOfStages();
+            heldFloor = floor;
+            durableCap.tickDone(currentSequence, floor, any, allSinksSynchronous, tracker.durable());
         }
-    }
-
-    private static long cap(long sequence, long floor) {
-        return floor == Long.MAX_VALUE ? sequence : Math.min(sequence, floor - 1);
     }
 
     /**
@@ -274,31 +261,39 @@ public final class Chain {
      * confirmed; on the driving thread, after each batch and while idle.
      */
     void refreshDurable() {
-        if (holdingStages.length == 0) {
-            return;
+        if (holdingStages.length > 0) {
+            durableCap.refresh(tracker.durable());
         }
-        long d = tracker.durable();
-        long[] head;
-        while ((head = unconfirmedCaps.peekFirst()) != null && head[0] <= d) {
-            unconfirmedCaps.pollFirst();
-            if (head[1] > confirmedCap) {
-                confirmedCap = head[1];
-            }
+    }
+
+    /** Whether results a tick emitted await a confirmation only a flush can give (the input is idle). */
+    boolean awaitsTickConfirmation() {
+        return holdingStages.length > 0 && durableCap.awaitsTickConfirmation();
+    }
+
+    /**
+     * While the input is idle: flushes the sinks for at most {@code timeout}, so the results a tick
+     * emitted are confirmed and the records behind them can be acknowledged; returns whether they were.
+     */
+    boolean confirmTickOutput(Duration timeout) throws Exception {
+        if (!awaitsTickConfirmation()) {
+            return true;
         }
+        if (flush(timeout)) {
+            durableCap.tickOutputFlushed();
+            return true;
+        }
+        return false;
     }
 
     /**
      * After a final flush every sink confirmed: everything delivered is durable, so the durable
-     * point may reach the last sequence, short of what open windows still hold.
+     * point may reach the last sequence, short of what open windows still hold (and short of a
+     * batch whose delivery failed).
      */
     void flushConfirmed() {
-        if (holdingStages.length == 0) {
-            return;
-        }
-        unconfirmedCaps.clear();
-        long cap = cap(currentSequence, floorOfStages());
-        if (cap > confirmedCap) {
-            confirmedCap = cap;
+        if (holdingStages.length > 0) {
+            durableCap.flushConfirmed(DurableCap.cap(currentSequence, floorOfStages()));
         }
     }
 
@@ -352,14 +347,29 @@ public final class Chain {
      * @throws PipelineException when a sink fails and the policy is fail, or a dead-letter sink fails
      */
     void completeBatch(long sequence) throws Exception {
+        long floor = Long.MAX_VALUE;
         if (holdingStages.length > 0) {
-            long floor = floorOfStages();
+            floor = floorOfStages();
             heldFloor = floor;
-            if (sequence > lastSealed) { // a tick's batch repeats the last sequence: see completeIfAny
-                lastSealed = sequence;
-                unconfirmedCaps.addLast(new long[] {sequence, cap(sequence, floor)});
-            }
+            durableCap.sealing(sequence, floor);
         }
+        try {
+            deliver(sequence);
+        } catch (Exception | Error e) {
+            durableCap.deliveryFailed();
+            throw e;
+        }
+        durableCap.delivered(sequence, floor);
+        completedThrough = sequence;
+        refreshDurable();
+    }
+
+    /** The last sequence whose batch went to the sinks; read by source threads. */
+    long completedThrough() {
+        return completedThrough;
+    }
+
+    private void deliver(long sequence) throws Exception {
         output.seal(sequence);
         try {
             for (SinkRunner r : sinks) {
@@ -389,7 +399,6 @@ public final class Chain {
                 letters.clear();
             }
         }
-        refreshDurable();
     }
 
     /**
@@ -528,7 +537,7 @@ public final class Chain {
     /** The durable point: highest sequence every sink has made durable. */
     long durable() {
         long durable = tracker.durable();
-        return holdingStages.length == 0 ? durable : Math.min(durable, confirmedCap);
+        return holdingStages.length == 0 ? durable : durableCap.durable(durable);
     }
 
     long eventsOut() {

@@ -37,6 +37,12 @@ public final class RingPipeline<T> implements Pipeline<T> {
     private static final long SOURCE_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often stages that keep time (windows, absence rules) hear the clock. */
     private static final long TICK_MILLIS = 10;
+    /**
+     * While idle after a tick emitted window results, the processor flushes the sinks so those
+     * results are confirmed and their records can be acknowledged: this long at most per try.
+     */
+    private static final Duration TICK_FLUSH_TIMEOUT = Duration.ofMillis(100);
+    private static final long TICK_FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final PipelineDefinition<T> definition;
@@ -117,6 +123,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
             int maxBatch = definition.maxBatchSize();
             boolean keepsTime = chain.keepsTime();
             long nextTick = 0;
+            long nextTickFlush = System.nanoTime();
             while (!ring.isHalted()) {
                 long available = ring.waitFor(next, next + maxBatch - 1, PROCESSOR_IDLE_NANOS);
                 if (available >= next) {
@@ -136,6 +143,12 @@ public final class RingPipeline<T> implements Pipeline<T> {
                     }
                 }
                 chain.refreshDurable(); // asynchronous sinks confirm between batches too
+                if (available < next && chain.awaitsTickConfirmation()) {
+                    long now = System.nanoTime();
+                    if (now - nextTickFlush >= 0 && !chain.confirmTickOutput(TICK_FLUSH_TIMEOUT)) {
+                        nextTickFlush = now + TICK_FLUSH_RETRY_NANOS; // a slow sink: don't spend every idle moment flushing
+                    }
+                }
             }
         } catch (Throwable t) {
             try {
@@ -174,8 +187,8 @@ public final class RingPipeline<T> implements Pipeline<T> {
             }
             try {
                 boolean confirmed = chain.flush(remaining());
-                if (confirmed) {
-                    chain.flushConfirmed();
+                if (confirmed && failure.get() == null) {
+                    chain.flushConfirmed(); // after a failure, only what sinks confirmed batch by batch counts
                 }
                 long unconfirmed = ring.consumed() - chain.durable();
                 if (!confirmed) {
@@ -349,6 +362,11 @@ public final class RingPipeline<T> implements Pipeline<T> {
     /** Whether an open window holds the record at {@code sequence}: only later records can release it. */
     boolean heldByWindow(long sequence) {
         return chain.holds(sequence);
+    }
+
+    /** The last sequence whose batch went to the sinks. */
+    long completedThrough() {
+        return chain.completedThrough();
     }
 
     /** The pipeline's durable point, for sources waiting on it. */

@@ -128,9 +128,9 @@ final class SourceRunner<T> implements SourceContext<T> {
             if (ring.isHalted() || pipeline.isFlushed() || System.nanoTime() - deadline >= 0) {
                 return false;
             }
-            // everything emitted so far is processed and a window still holds the record: waiting can't
-            // help (seen twice, a poll apart, so a batch released but not yet completed can't fool it)
-            heldChecks = ring.consumed() >= claimed && pipeline.heldByWindow(sequence) ? heldChecks + 1 : 0;
+            // everything emitted so far went to the sinks and a window still holds the record: only
+            // later records can release it (seen twice, a poll apart, to let a tick run)
+            heldChecks = pipeline.completedThrough() >= claimed && pipeline.heldByWindow(sequence) ? heldChecks + 1 : 0;
             if (heldChecks >= 2) {
                 return false;
             }

@@ -4,6 +4,7 @@ import io.datacascade.core.PipelineException;
 import io.datacascade.core.PipelineMetrics;
 import io.datacascade.core.Source;
 import io.datacascade.core.SourceContext;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,7 @@ public final class SynchronousRunner<T> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void deliverDurable() throws Exception {
         chain.refreshDurable();
+        chain.confirmTickOutput(Duration.ZERO); // virtual time: a sink that has confirmed says so at once
         long durable = chain.durable();
         for (Context c : sources) {
             if (durable > c.acknowledged) {
@@ -188,7 +190,7 @@ public final class SynchronousRunner<T> {
     public void close() throws Exception {
         Exception first = null;
         try {
-            if (chain.flush(definition.closeTimeout())) {
+            if (chain.flush(definition.closeTimeout()) && failure == null && asyncFailure.get() == null) {
                 chain.flushConfirmed();
             }
             deliverDurable();

@@ -178,8 +178,8 @@ public final class WindowOperator {
         if (name == null) {
             throw new IllegalArgumentException("the window key function returned null for " + point);
         }
-        if (idleTimeout > 0 && now + idleTimeout < nextIdleScan) {
-            nextIdleScan = now + idleTimeout;
+        if (idleTimeout > 0 && saturatedAdd(now, idleTimeout) < nextIdleScan) {
+            nextIdleScan = saturatedAdd(now, idleTimeout);
         }
         Key key = active.get(name);
         if (key == null) {
@@ -225,7 +225,7 @@ public final class WindowOperator {
                 Key key = it.next();
                 long quiet = now - key.lastArrival;
                 if (quiet < idleTimeout) {
-                    next = Math.min(next, key.lastArrival + idleTimeout);
+                    next = Math.min(next, saturatedAdd(key.lastArrival, idleTimeout));
                     break; // the rest were heard from more recently
                 }
                 long target = saturatedAdd(key.watermarkAtLastPoint, quiet);
@@ -403,8 +403,12 @@ public final class WindowOperator {
             add(w, point);
         } catch (RuntimeException e) {
             if (w.points == 0) {
-                w.key.windows.remove(w);
+                Key key = w.key;
+                key.windows.remove(w);
                 free(w);
+                if (key.windows.isEmpty() && active.remove(key.name) != null && eventTime) {
+                    dormant.put(key.name, key);
+                }
             }
             throw e;
         }
