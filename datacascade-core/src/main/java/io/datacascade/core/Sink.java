@@ -43,8 +43,10 @@ public interface Sink<T> {
     }
 
     /**
-     * Waits until everything written so far is durable, at most {@code timeout}. Called when the
-     * pipeline closes; returns false if the time ran out.
+     * Waits until everything written so far is durable, at most {@code timeout}; returns false if
+     * the time ran out. Called when the pipeline closes, and, briefly, while it is idle after a
+     * window stage emitted results on the clock, so the records behind them can be acknowledged:
+     * it must not end anything, and must not return true before the writes are confirmed.
      */
     default boolean flush(Duration timeout) throws Exception {
         return true;
