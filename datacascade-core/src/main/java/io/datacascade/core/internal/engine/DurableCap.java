@@ -23,7 +23,7 @@ final class DurableCap {
     /** Output of ticks at sequence {@link #tickSequence} is delivered but not known to be confirmed. */
     private boolean tickPending;
     private long tickSequence;
-    private long tickCap;
+    private long tickCap = Long.MIN_VALUE;
 
     /** The durable point for sources, given the sinks' own. */
     long durable(long sinksDurable) {
@@ -74,14 +74,15 @@ final class DurableCap {
     void tickDone(long sequence, long floor, boolean hadOutput, boolean synchronous, long sinksDurable) {
         long cap = cap(sequence, floor);
         if (hadOutput && !synchronous) {
+            // valid once this output is confirmed, which a confirmed later batch (or a flush) shows;
+            // an earlier pending tick's cap stays valid under the later, stricter condition
             tickPending = true;
             tickSequence = sequence;
             tickCap = Math.max(tickCap, cap);
-        } else if (tickPending) {
-            tickCap = Math.max(tickCap, cap); // freed behind output not yet confirmed
-        } else if (sinksDurable >= sequence) {
+        } else if (!tickPending && sinksDurable >= sequence) {
             raise(cap); // delivered is durable, or nothing was delivered: what the tick freed is done
         }
+        // else: output before it still unconfirmed; the next sealed batch's cap covers what this tick freed
     }
 
     /** Applies the caps of batches every sink has confirmed ({@code sinksDurable}). */

@@ -126,7 +126,8 @@ public final class RingPipeline<T> implements Pipeline<T> {
             long nextTickFlush = System.nanoTime();
             while (!ring.isHalted()) {
                 long available = ring.waitFor(next, next + maxBatch - 1, PROCESSOR_IDLE_NANOS);
-                if (available >= next) {
+                boolean idle = available < next;
+                if (!idle) {
                     processBatch(next, available);
                     next = available + 1;
                 } else if (activeEmitters.get() == 0 && ring.claimed() < next) {
@@ -143,7 +144,7 @@ public final class RingPipeline<T> implements Pipeline<T> {
                     }
                 }
                 chain.refreshDurable(); // asynchronous sinks confirm between batches too
-                if (available < next && chain.awaitsTickConfirmation()) {
+                if (idle && chain.awaitsTickConfirmation()) {
                     long now = System.nanoTime();
                     if (now - nextTickFlush >= 0 && !chain.confirmTickOutput(TICK_FLUSH_TIMEOUT)) {
                         nextTickFlush = now + TICK_FLUSH_RETRY_NANOS; // a slow sink: don't spend every idle moment flushing
