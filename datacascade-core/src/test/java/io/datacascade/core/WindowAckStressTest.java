@@ -148,7 +148,7 @@ class WindowAckStressTest {
         }
     }
 
-    @RepeatedTest(3)
+    @RepeatedTest(6)
     void shouldAcknowledgeNoRecordBeforeItsWindowResultIsConfirmed() throws Exception {
         SlowConfirmingSink sink = new SlowConfirmingSink();
         Set<Point> late = ConcurrentHashMap.newKeySet();
