@@ -51,7 +51,6 @@ public final class AlertEngine {
     }
 
     private static final RangeStats[] NO_RANGES = new RangeStats[0];
-    private long alerts;
 
     public AlertEngine(AlertRules rules, Output output) {
         this.output = output;
@@ -189,19 +188,8 @@ public final class AlertEngine {
         return absences.length > 0;
     }
 
-    /** Alert events sent so far. */
-    public long alerts() {
-        return alerts;
-    }
-
-    /** Series with state in this engine. */
-    public int series() {
-        return series.size();
-    }
-
     private void send(AlertRule rule, String condition, String seriesName, Alert.State state, double value, long eventTime,
                       long firedAt) {
-        alerts++;
         output.alert(new Alert(rule.name(), seriesName, state, value, condition, rule.severity(), rule.labels(), eventTime,
                 firedAt));
     }

@@ -60,8 +60,4 @@ final class AlertNode extends Node implements AlertEngine.Output {
     boolean keepsTime() {
         return engine.needsClock();
     }
-
-    long alerts() {
-        return engine.alerts();
-    }
 }

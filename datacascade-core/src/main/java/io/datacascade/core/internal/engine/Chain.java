@@ -470,11 +470,8 @@ public final class Chain {
         switch (node.policy.action()) {
             case SKIP -> {
             }
-            case DEAD_LETTER -> {
-                BatchBuffer<Object> letters = sideBuffers[sideOutput(node.policy.deadLetterSink())];
-                collect(letters, deadLetter(node.name, item, reasonOf(reason, error), error));
-                deadLettered.increment();
-            }
+            case DEAD_LETTER -> sideDeadLetter(sideOutput(node.policy.deadLetterSink()),
+                    deadLetter(node.name, item, reasonOf(reason, error), error));
             case FAIL -> throw new PipelineException("stage '" + node.name + "' of pipeline '" + pipeline
                     + "' failed on record " + describe(item) + " (sequence " + currentSequence
                     + (currentOrigin != null ? ", from " + currentOrigin : "") + "): " + reasonOf(reason, error), error);

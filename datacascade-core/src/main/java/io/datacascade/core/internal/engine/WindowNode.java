@@ -102,10 +102,4 @@ final class WindowNode extends Node implements WindowOperator.Output {
     long late() {
         return lateCount.get();
     }
-
-    /** For tests and metrics: windows in memory. */
-    long openWindows() {
-        return operator.openWindows();
-    }
-
 }

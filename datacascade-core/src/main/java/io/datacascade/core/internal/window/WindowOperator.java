@@ -81,7 +81,6 @@ public final class WindowOperator {
     private final HoldHeap holds = new HoldHeap();
     /** Event time: no idle key can have anything due before this clock time. */
     private long nextIdleScan = Long.MAX_VALUE;
-    private long openWindows;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public WindowOperator(Windows spec, Output output) {
@@ -139,7 +138,6 @@ public final class WindowOperator {
         /** This window's slot in the {@link HoldHeap}, -1 once freed. */
         int heapIndex = -1;
         boolean fired;
-        boolean freed;
         final Stats stats;
         final Object[] accumulators;
         long points;
@@ -178,8 +176,8 @@ public final class WindowOperator {
         if (name == null) {
             throw new IllegalArgumentException("the window key function returned null for " + point);
         }
-        if (idleTimeout > 0 && saturatedAdd(now, idleTimeout) < nextIdleScan) {
-            nextIdleScan = saturatedAdd(now, idleTimeout);
+        if (idleTimeout > 0) {
+            nextIdleScan = Math.min(nextIdleScan, saturatedAdd(now, idleTimeout));
         }
         Key key = active.get(name);
         if (key == null) {
@@ -390,7 +388,6 @@ public final class WindowOperator {
     private Window open(Key key, long start, long end, long sequence) {
         Window w = new Window(key, start, end, sequence, builtIn.length > 0, custom.length);
         holds.add(w);
-        openWindows++;
         if (!eventTime) {
             schedule(w, end);
         }
@@ -484,7 +481,7 @@ public final class WindowOperator {
             timers.pollFirstEntry();
             long at = entry.getKey();
             for (Window w : entry.getValue()) {
-                if (w.freed || w.timer != at) {
+                if (w.heapIndex < 0 || w.timer != at) { // freed, or its timer moved
                     continue;
                 }
                 w.fired = true;
@@ -517,8 +514,6 @@ public final class WindowOperator {
     }
 
     private void free(Window w) {
-        w.freed = true;
-        openWindows--;
         holds.remove(w);
     }
 
@@ -550,7 +545,7 @@ public final class WindowOperator {
 
     /** Windows currently held in memory. */
     public long openWindows() {
-        return openWindows;
+        return holds.size();
     }
 
     /** Keys with at least one window in memory. */
