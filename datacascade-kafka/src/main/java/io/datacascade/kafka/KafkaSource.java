@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -88,6 +89,7 @@ public final class KafkaSource<T> implements Source<T> {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong committedRecords = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
+    private volatile long lag = -1;
 
     // source thread only
     private SourceContext<T> context;
@@ -172,6 +174,15 @@ public final class KafkaSource<T> implements Source<T> {
     /** Times the source paused its partitions because the pipeline's ring was full (backpressure). */
     public long pauses() {
         return pauses.get();
+    }
+
+    /**
+     * How many records this source is behind the end of its partitions, as of its last poll: the
+     * consumer lag a dashboard shows, summed over the partitions it owns; -1 until it is known.
+     * Records already read but waiting for room in the ring count as read.
+     */
+    public long lag() {
+        return lag;
     }
 
     /** The consumer's group metadata as of its last poll, for transactional sinks. */
@@ -272,6 +283,7 @@ public final class KafkaSource<T> implements Source<T> {
             return Poll.MORE;
         }
         groupMetadata = groupId == null ? null : consumer.groupMetadata();
+        updateLag();
         boolean any = !records.isEmpty();
         if (any) {
             lastContactNanos = System.nanoTime();
@@ -282,6 +294,22 @@ public final class KafkaSource<T> implements Source<T> {
         maybeCommit();
         checkHealth(any);
         return Poll.MORE;
+    }
+
+    /** Sums the consumer's locally known lag of the owned partitions (no request to the broker). */
+    private void updateLag() {
+        if (owned.isEmpty()) {
+            return;
+        }
+        long sum = 0;
+        for (TopicPartition tp : owned) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isEmpty()) {
+                return; // not fetched yet: keep the last known value
+            }
+            sum += partitionLag.getAsLong();
+        }
+        lag = sum;
     }
 
     /** Emits held and backlog records while there is room; true when the backlog is empty. */
@@ -518,6 +546,7 @@ public final class KafkaSource<T> implements Source<T> {
             // (its timer closes open transactions) before their new owner starts on them
             long last = book.highestUnsettled(partitions);
             try {
+                long waitStart = System.nanoTime();
                 if (last >= 0 && context.awaitDurable(last, revokeTimeout)) {
                     book.settle(last);
                 } else if (last >= 0 && commitsByTransaction) {
@@ -525,8 +554,14 @@ public final class KafkaSource<T> implements Source<T> {
                     throw new KafkaException("records of revoked partitions " + partitions + " were not committed within "
                             + revokeTimeout + "; stopping so the transaction aborts and their new owner reads them again");
                 } else if (last >= 0) {
-                    LOG.warn("Kafka source: records of revoked partitions {} were not durable within {}; their new owner "
-                            + "reads them again", partitions, revokeTimeout);
+                    Duration waited = Duration.ofNanos(System.nanoTime() - waitStart);
+                    if (waited.compareTo(revokeTimeout) >= 0) {
+                        LOG.warn("Kafka source: records of revoked partitions {} were not durable within {}; their new owner "
+                                + "reads them again", partitions, revokeTimeout);
+                    } else { // the pipeline stopped, or an open window holds them: waiting longer can't help
+                        LOG.info("Kafka source: uncommitted records of revoked partitions {} (in open windows, or not processed "
+                                + "before the stop) are read again by their new owner", partitions);
+                    }
                 }
                 commit(book.takeCommittable(new ArrayList<>(partitions)), true);
             } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Spec;
  * a console sink that prints throughput and the latest value of each series once a second. No
  * Kafka, no AWS.
  */
-@Command(name = "datacascade-demo", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
-        description = {"Streams simulated time series through a DataCascade pipeline, draws them on a live dashboard",
+@Command(name = "quickstart", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+        description = {"The simulator straight onto a dashboard, no Kafka: the smallest pipeline.",
+                "Streams simulated time series through a DataCascade pipeline, draws them on a live dashboard",
                 "in the browser and prints events/s once a second.",
                 "Pipeline: sim:// -> drop NaN -> Celsius to Fahrenheit -> tag -> dashboard + console stats."},
         sortOptions = false)
@@ -65,20 +67,8 @@ public final class QuickStart implements Callable<Integer> {
         seconds = value;
     }
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "Port of the live dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    void httpPort(int value) {
-        if (value < 0 || value > 65_535) {
-            throw new ParameterException(spec.commandLine(), "--http-port must be between 0 and 65535, was " + value);
-        }
-        httpPort = value;
-    }
-
-    private int httpPort = 8080;
-
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address the dashboard listens on; 0.0.0.0 lets other machines in (default: ${DEFAULT-VALUE}).")
-    String bind = "127.0.0.1";
+    @Mixin
+    DashboardOptions dashboard;
 
     @Option(names = "--no-dashboard", description = "Print to the console only, without the dashboard.")
     boolean noDashboard;
@@ -108,12 +98,7 @@ public final class QuickStart implements Callable<Integer> {
         ConsoleStatsSink console = new ConsoleStatsSink();
         ChartServer chart = null;
         if (!noDashboard) {
-            try {
-                chart = ChartServer.builder().bind(bind).port(httpPort).start();
-            } catch (IllegalStateException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage()
-                        + " (or run with --no-dashboard)");
-            }
+            chart = dashboard.start(null);
         }
         try {
             PipelineBuilder<Point, Point> builder = DataCascade.pipeline("quickstart")
@@ -140,10 +125,10 @@ public final class QuickStart implements Callable<Integer> {
         if (chart != null) {
             out.printf("Live dashboard: %s (open it in a browser)%n", chart.url());
         }
-        int exit = RunLoop.run(pipeline, seconds, Duration.ofSeconds(1), out, (m, before, elapsed, sinceStart) -> String.format(
+        int exit = new RunLoop().run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
                 "[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s",
                 sinceStart, (m.eventsIn() - before.eventsIn()) / elapsed, (m.eventsOut() - before.eventsOut()) / elapsed,
-                m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest()));
+                m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest())), seconds, Duration.ofSeconds(1), out);
         out.printf("Stopped: %s, %,d points processed%n", pipeline.state().name().toLowerCase(), pipeline.metrics().eventsOut());
         return exit;
     }

@@ -50,6 +50,6 @@ class QuickStartTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("--series must be between 1 and 1000000, was -3")
-                .contains("(default: 8)");
+                .contains("Run 'quickstart --help' to see every option.");
     }
 }

@@ -1,0 +1,183 @@
+package io.datacascade.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datacascade.testsupport.ChildJvm;
+import io.datacascade.testsupport.EmbeddedKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's command line: help, usage errors (exit code 2), an existing Kafka, the scale-out dashboard, Ctrl-C. */
+@Timeout(240)
+class DemoCliTest {
+    private static final Pattern DASHBOARD = Pattern.compile("Live dashboard: (http://localhost:\\d+/)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldListEveryOptionAndCommandInHelp() {
+        Run help = Run.of("--help");
+        assertThat(help.exit).isZero();
+        assertThat(help.out).contains("Usage: datacascade-demo", "Runs the whole DataCascade stack in one process")
+                .contains("--bootstrap-servers", "--topic", "--rate", "--series", "--http-port", "--bind", "--rules",
+                        "--dynamodb-table", "--dynamodb-endpoint", "--region", "--no-simulator", "--dashboard-only", "--source",
+                        "--sink", "(default: data-stream)", "(default: 8080)", "(default: 1000)")
+                .contains("producer", "producer.js", "consumer", "consumer.js", "quickstart");
+        assertThat(Run.of("producer", "--help").out).contains("Usage: datacascade-demo producer", "--spike-every");
+        assertThat(Run.of("consumer", "--help").out).contains("Usage: datacascade-demo consumer", "--alerts-topic");
+    }
+
+    @Test
+    void shouldRejectBadFlagsWithExitCode2AndAMessageNamingTheFlag() throws IOException {
+        Path badRules = Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - name: hot\n    above: lots\n");
+        assertUsageError(new String[] {"--bogus"}, "Unknown option: '--bogus'");
+        assertUsageError(new String[] {"--rate", "-1"}, "--rate must be a number >= 0, was -1.0");
+        assertUsageError(new String[] {"--series", "0"}, "--series must be between 1 and 100000, was 0");
+        assertUsageError(new String[] {"--http-port", "70000"}, "--http-port must be between 0 and 65535, was 70000");
+        assertUsageError(new String[] {"--topic", "no spaces"}, "--topic must be a Kafka topic name");
+        assertUsageError(new String[] {"--rules", dir.resolve("missing.yaml").toString()}, "--rules: no such file");
+        assertUsageError(new String[] {"--rules", badRules.toString()}, "--rules:", "line 3", "above", "lots");
+        assertUsageError(new String[] {"--dashboard-only"}, "give its Kafka with --bootstrap-servers");
+        assertUsageError(new String[] {"--no-simulator", "--source", "sim://"}, "--source replaces the simulator");
+        assertUsageError(new String[] {"--source", "nosuch://x"}, "--source nosuch://x:");
+        assertUsageError(new String[] {"--region", "mars"}, "--region must be an AWS region such as eu-west-1, was 'mars'");
+        assertUsageError(new String[] {"--dynamodb-endpoint", "localhost:4567"}, "--dynamodb-endpoint must be an http(s) URL");
+        assertUsageError(new String[] {"--spike-every", "2", "--spike-length", "3"}, "must not be longer than --spike-every");
+    }
+
+    @Test
+    void shouldSayWhichFlagToChangeWhenTheDashboardPortIsTaken() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run = Run.of("--http-port", String.valueOf(taken.getLocalPort()));
+            assertThat(run.exit).isEqualTo(2);
+            assertThat(run.err).contains("--http-port");
+            assertThat(run.out).doesNotContain("Starting an embedded Kafka broker"); // the port is checked first
+        }
+    }
+
+    /**
+     * Against a broker started separately: the demo uses it instead of its own; a second
+     * instance with {@code --dashboard-only} (the scale-out shape) and the {@code consumer}
+     * command (the original consumer.js) each show the data on a dashboard of their own.
+     */
+    @Test
+    void shouldUseAnExistingKafkaAndFeedSeparateDashboardInstances() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             Background demo = Background.start("--bootstrap-servers", kafka.bootstrapServers(), "--http-port", "0",
+                     "--series", "3", "--spike-every", "0", "--status-every", "1");
+             Background dashboard = Background.start("--bootstrap-servers", kafka.bootstrapServers(), "--dashboard-only",
+                     "--http-port", "0", "--status-every", "1");
+             Background consumer = Background.start("consumer", "--bootstrap-servers", kafka.bootstrapServers(),
+                     "--http-port", "0")) {
+            long deadline = DashboardClient.deadline(Duration.ofSeconds(90));
+            try (DashboardClient averages = DashboardClient.connect(dashboard.url(deadline));
+                 DashboardClient raw = DashboardClient.connect(consumer.url(deadline))) {
+                assertThat(averages.awaitSeries(Set.of("sensor-0.avg", "sensor-1.avg", "sensor-2.avg"), deadline))
+                        .as("averages on the --dashboard-only instance: %s", averages.seriesWithPoints()).isTrue();
+                assertThat(raw.awaitSeries(Set.of("sensor-0", "sensor-1", "sensor-2"), deadline))
+                        .as("raw readings on the consumer: %s", raw.seriesWithPoints()).isTrue();
+            }
+            assertThat(demo.output()).doesNotContain("Starting an embedded Kafka broker").contains("Kafka: " + kafka.bootstrapServers());
+            assertThat(dashboard.output()).contains("DataCascade dashboard: reading 'data-processed' and 'alerts'",
+                    "as group 'datacascade-dashboard-");
+            assertThat(kafka.endOffsetSum("data-stream")).isPositive();
+        }
+    }
+
+    /** A real Ctrl-C: SIGINT to a child JVM running the demo's main, which stops in order and exits. */
+    @Test
+    void shouldStopCleanlyOnCtrlC() throws Exception {
+        try (ChildJvm child = ChildJvm.builder(Demo.class).jvmArgs("-Xmx512m")
+                .args("--http-port", "0", "--series", "2", "--status-every", "1").start()) {
+            assertThat(child.awaitOutput("] in ", Duration.ofSeconds(120))).as(child.output()).isTrue();
+            Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(child.pid())).inheritIO().start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            int exit = child.waitFor(Duration.ofSeconds(60));
+            assertThat(exit).as(child.output()).isEqualTo(130); // 128 + SIGINT: the JVM's exit status after Ctrl-C
+            assertThat(child.output()).contains("Pipeline 'producer' closed", "Pipeline 'demo' closed", "Stopped.");
+        }
+    }
+
+    private static void assertUsageError(String[] args, String... expected) {
+        Run run = Run.of(args);
+        assertThat(run.exit).as("exit code of %s; out: %s err: %s", String.join(" ", args), run.out, run.err).isEqualTo(2);
+        assertThat(run.err).contains(expected).contains("Run 'datacascade-demo --help' to see every option.");
+        assertThat(run.out).doesNotContain("Starting an embedded Kafka broker");
+    }
+
+    /** One run of the demo's command line to its end, with what it printed. */
+    private record Run(int exit, String out, String err) {
+        static Run of(String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = Demo.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The demo's command line running on a thread of its own until closed (as Ctrl-C would stop it). */
+    private static final class Background implements AutoCloseable {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final Demo demo;
+        private final KafkaToDashboard consumer;
+        private final Thread thread;
+
+        private Background(String... args) {
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            demo = new Demo(out);
+            consumer = new KafkaToDashboard(out);
+            boolean isConsumer = args[0].equals("consumer");
+            thread = new Thread(() -> {
+                if (isConsumer) {
+                    RunLoop.execute(consumer, out, System.err, java.util.Arrays.copyOfRange(args, 1, args.length));
+                } else {
+                    Demo.cli(demo, out, System.err).execute(args);
+                }
+            }, "demo-" + args[0]);
+            thread.start();
+        }
+
+        static Background start(String... args) {
+            return new Background(args);
+        }
+
+        String output() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        URI url(long deadlineNanos) throws InterruptedException {
+            DashboardClient.await(() -> DASHBOARD.matcher(output()).find() || !thread.isAlive(), deadlineNanos);
+            Matcher m = DASHBOARD.matcher(output());
+            assertThat(m.find()).as(output()).isTrue();
+            return URI.create(m.group(1));
+        }
+
+        @Override
+        public void close() {
+            demo.stop();
+            consumer.stop();
+            try {
+                thread.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(thread.isAlive()).as(output()).isFalse();
+        }
+    }
+}
