@@ -9,15 +9,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The demo's command line: help, usage errors (exit code 2), an existing Kafka, the scale-out dashboard, Ctrl-C. */
 @Timeout(240)
 class DemoCliTest {
-    private static final Pattern DASHBOARD = Pattern.compile("Live dashboard: (http://localhost:\\d+/)");
-
     @TempDir
     Path dir;
 
@@ -79,11 +74,11 @@ class DemoCliTest {
     @Test
     void shouldUseAnExistingKafkaAndFeedSeparateDashboardInstances() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             Background demo = Background.start("--bootstrap-servers", kafka.bootstrapServers(), "--http-port", "0",
+             DemoRunner demo = DemoRunner.start("--bootstrap-servers", kafka.bootstrapServers(), "--http-port", "0",
                      "--series", "3", "--spike-every", "0", "--status-every", "1");
-             Background dashboard = Background.start("--bootstrap-servers", kafka.bootstrapServers(), "--dashboard-only",
+             DemoRunner dashboard = DemoRunner.start("--bootstrap-servers", kafka.bootstrapServers(), "--dashboard-only",
                      "--http-port", "0", "--status-every", "1");
-             Background consumer = Background.start("consumer", "--bootstrap-servers", kafka.bootstrapServers(),
+             DemoRunner consumer = DemoRunner.start("consumer", "--bootstrap-servers", kafka.bootstrapServers(),
                      "--http-port", "0")) {
             long deadline = DashboardClient.deadline(Duration.ofSeconds(90));
             try (DashboardClient averages = DashboardClient.connect(dashboard.url(deadline));
@@ -128,56 +123,6 @@ class DemoCliTest {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int exit = Demo.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** The demo's command line running on a thread of its own until closed (as Ctrl-C would stop it). */
-    private static final class Background implements AutoCloseable {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final Demo demo;
-        private final KafkaToDashboard consumer;
-        private final Thread thread;
-
-        private Background(String... args) {
-            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-            demo = new Demo(out);
-            consumer = new KafkaToDashboard(out);
-            boolean isConsumer = args[0].equals("consumer");
-            thread = new Thread(() -> {
-                if (isConsumer) {
-                    RunLoop.execute(consumer, out, System.err, java.util.Arrays.copyOfRange(args, 1, args.length));
-                } else {
-                    Demo.cli(demo, out, System.err).execute(args);
-                }
-            }, "demo-" + args[0]);
-            thread.start();
-        }
-
-        static Background start(String... args) {
-            return new Background(args);
-        }
-
-        String output() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-
-        URI url(long deadlineNanos) throws InterruptedException {
-            DashboardClient.await(() -> DASHBOARD.matcher(output()).find() || !thread.isAlive(), deadlineNanos);
-            Matcher m = DASHBOARD.matcher(output());
-            assertThat(m.find()).as(output()).isTrue();
-            return URI.create(m.group(1));
-        }
-
-        @Override
-        public void close() {
-            demo.stop();
-            consumer.stop();
-            try {
-                thread.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            assertThat(thread.isAlive()).as(output()).isFalse();
         }
     }
 }
