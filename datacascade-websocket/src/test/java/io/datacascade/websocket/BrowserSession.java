@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * by Selenium for the dashboard's browser tests: fixed binaries so Selenium Manager never runs, a
  * throw-away profile, console and CSP-violation capture, JS-polling waits and screenshots.
  */
-final class BrowserSession implements AutoCloseable {
+public final class BrowserSession implements AutoCloseable {
 
     static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -75,7 +75,7 @@ final class BrowserSession implements AutoCloseable {
      * Why the browser tests cannot run here (Chromium or chromedriver missing), or null when they
      * can. On CI ({@code CI=true}) a missing browser fails instead of silently testing less.
      */
-    static String unavailable() {
+    public static String unavailable() {
         List<String> missing = new ArrayList<>();
         for (File f : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!f.canExecute()) {
@@ -95,7 +95,7 @@ final class BrowserSession implements AutoCloseable {
     }
 
     /** Starts the browser; see {@link #unavailable()} first. */
-    static BrowserSession start() throws IOException {
+    public static BrowserSession start() throws IOException {
         List<String> lookup = new ArrayList<>();
         Handler recorder = new Handler() {
             @Override
@@ -205,7 +205,7 @@ final class BrowserSession implements AutoCloseable {
                         width, height)));
     }
 
-    void open(URI url) {
+    public void open(URI url) {
         driver.get(url.toString());
     }
 
@@ -215,7 +215,7 @@ final class BrowserSession implements AutoCloseable {
         consoleEntries();
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return driver.executeScript(script, args);
     }
 
@@ -225,7 +225,7 @@ final class BrowserSession implements AutoCloseable {
         return ((Number) value).doubleValue();
     }
 
-    String text(String script, Object... args) {
+    public String text(String script, Object... args) {
         return String.valueOf(js(script, args));
     }
 
@@ -239,7 +239,7 @@ final class BrowserSession implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getDomAttribute(name);
     }
 
-    WebElement find(String css) {
+    public WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
 
@@ -252,7 +252,7 @@ final class BrowserSession implements AutoCloseable {
     }
 
     /** Polls a script until it returns {@code true}. */
-    void awaitJs(String what, Duration timeout, String script, Object... args) {
+    public void awaitJs(String what, Duration timeout, String script, Object... args) {
         await(what, timeout, d -> Boolean.TRUE.equals(js(script, args)));
     }
 
@@ -293,11 +293,11 @@ final class BrowserSession implements AutoCloseable {
                 + " : 'the CSP probe is missing'")).as("CSP violations").isEqualTo("[]");
     }
 
-    void assertNoConsoleErrors() {
+    public void assertNoConsoleErrors() {
         assertNoConsoleErrors(message -> false);
     }
 
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name);
