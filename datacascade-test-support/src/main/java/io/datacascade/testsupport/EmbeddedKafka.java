@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -102,12 +103,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RESTART_BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the exit hook waits for the owner to close the broker before closing it itself. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(30);
 
     private final Path rootDir;
     private final Path logDir;
     private final Map<String, String> brokerConfig;
     private final String bootstrapServers;
     private final Thread cleanupHook;
+    private final CountDownLatch closedSignal = new CountDownLatch(1);
 
     /** The running server, or {@code null} while stopped or closed. Guarded by {@code this}. */
     private KafkaRaftServer server;
@@ -121,7 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.brokerConfig = Map.copyOf(brokerConfig);
         this.bootstrapServers = HOST + ":" + brokerPort;
         this.server = server;
-        this.cleanupHook = new Thread(() -> deleteRecursively(rootDir), "datacascade-kafka-cleanup");
+        this.cleanupHook = new Thread(this::closeAtExit, "datacascade-kafka-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupHook);
     }
 
@@ -238,11 +242,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         stop();
         deleteRecursively(rootDir); // holds the log dir unless the caller chose it
 
+        closedSignal.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanupHook);
         } catch (IllegalStateException shuttingDown) {
-            // The JVM is already shutting down; the hook runs anyway and finds nothing to delete.
+            // The JVM is already shutting down; the hook runs anyway and finds it closed.
         }
+    }
+
+    /**
+     * At JVM exit (Ctrl-C, SIGTERM): shutdown hooks run at the same time, so the owner's own hook
+     * may be stopping its clients in order right now, and the broker has to outlive them. Gives
+     * the owner {@link #EXIT_GRACE} to close it, then stops it and deletes its data itself.
+     */
+    private void closeAtExit() {
+        try {
+            if (closedSignal.await(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     /**
