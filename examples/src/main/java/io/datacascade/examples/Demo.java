@@ -111,16 +111,8 @@ public final class Demo implements Callable<Integer> {
             description = "Run only a dashboard that reads the processed and alerts topics of an existing Kafka with a group of its own: add one per viewer site (scale-out).")
     boolean dashboardOnly;
 
-    private int seconds;
-
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
-            description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
-    void seconds(int value) {
-        if (value < 0) {
-            throw usage("--seconds must be >= 0, was " + value);
-        }
-        seconds = value;
-    }
+    @Mixin
+    RunOptions run;
 
     private int statusEvery = 5;
 
@@ -182,7 +174,7 @@ public final class Demo implements Callable<Integer> {
                 input, sinks, table, dynamoEndpoint, awsRegion);
         DemoStack started = DemoStack.start(settings, dashboard, out);
         stack = started;
-        int exit = loop.run(started, seconds, Duration.ofSeconds(statusEvery), out);
+        int exit = loop.run(started, run.seconds, Duration.ofSeconds(statusEvery), out);
         out.println("Stopped.");
         return exit;
     }
@@ -203,7 +195,7 @@ public final class Demo implements Callable<Integer> {
         out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
         try {
             RunLoop.Service feed = KafkaToDashboard.feed(bootstrapServers, processedTopic, alertsTopic, groupId, chart);
-            return loop.run(feed, seconds, Duration.ofSeconds(statusEvery), out);
+            return loop.run(feed, run.seconds, Duration.ofSeconds(statusEvery), out);
         } catch (RuntimeException e) {
             chart.close();
             throw e;

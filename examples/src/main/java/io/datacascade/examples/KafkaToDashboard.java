@@ -16,10 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * A Kafka topic of points (and optionally one of alerts) on the live dashboard: the original
@@ -32,9 +29,6 @@ import picocli.CommandLine.Spec;
                 "group of its own and starts at the newest records."},
         sortOptions = false)
 public final class KafkaToDashboard implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", required = true, description = "Kafka to read from.")
     String bootstrapServers;
 
@@ -53,16 +47,8 @@ public final class KafkaToDashboard implements Callable<Integer> {
     @Mixin
     DashboardOptions dashboard;
 
-    private int seconds;
-
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
-            description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
-    void seconds(int value) {
-        if (value < 0) {
-            throw new ParameterException(spec.commandLine(), "--seconds must be >= 0, was " + value);
-        }
-        seconds = value;
-    }
+    @Mixin
+    RunOptions run;
 
     private final PrintStream out;
     private final RunLoop loop = new RunLoop();
@@ -92,7 +78,7 @@ public final class KafkaToDashboard implements Callable<Integer> {
             chart.close();
             throw e;
         }
-        return loop.run(feed, seconds, Duration.ofSeconds(5), out);
+        return loop.run(feed, run.seconds, Duration.ofSeconds(5), out);
     }
 
     /** Stops a running {@link #call()}, as Ctrl-C does. */

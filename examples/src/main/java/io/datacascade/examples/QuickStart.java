@@ -35,8 +35,6 @@ public final class QuickStart implements Callable<Integer> {
 
     private double rate = 50_000;
     private int series = 8;
-    private int seconds;
-
     @Option(names = "--rate", paramLabel = "N", defaultValue = "50000",
             description = "Points per second over all series; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     void rate(double value) {
@@ -58,14 +56,8 @@ public final class QuickStart implements Callable<Integer> {
     @Option(names = "--shape", paramLabel = "SHAPE", description = "Value pattern: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     SimulatorSource.Shape shape = SimulatorSource.Shape.SINE;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
-            description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
-    void seconds(int value) {
-        if (value < 0) {
-            throw new ParameterException(spec.commandLine(), "--seconds must be >= 0, was " + value);
-        }
-        seconds = value;
-    }
+    @Mixin
+    RunOptions run;
 
     @Mixin
     DashboardOptions dashboard;
@@ -128,7 +120,7 @@ public final class QuickStart implements Callable<Integer> {
         int exit = new RunLoop().run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
                 "[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s",
                 sinceStart, (m.eventsIn() - before.eventsIn()) / elapsed, (m.eventsOut() - before.eventsOut()) / elapsed,
-                m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest())), seconds, Duration.ofSeconds(1), out);
+                m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest())), run.seconds, Duration.ofSeconds(1), out);
         out.printf("Stopped: %s, %,d points processed%n", pipeline.state().name().toLowerCase(), pipeline.metrics().eventsOut());
         return exit;
     }

@@ -11,10 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The simulator as a Kafka producer, the role of the original stack's {@code producer.js}:
@@ -28,9 +25,6 @@ import picocli.CommandLine.Spec;
                 "an embedded single-node broker is started (its data is gone when it stops)."},
         sortOptions = false)
 public final class SimulatorToKafka implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Kafka to publish to; default: start an embedded broker.")
     String bootstrapServers;
@@ -42,16 +36,8 @@ public final class SimulatorToKafka implements Callable<Integer> {
     @Mixin
     SimulatorOptions simulator;
 
-    private int seconds;
-
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
-            description = "Stop after S seconds; 0 = run until Ctrl-C (default: ${DEFAULT-VALUE}).")
-    void seconds(int value) {
-        if (value < 0) {
-            throw new ParameterException(spec.commandLine(), "--seconds must be >= 0, was " + value);
-        }
-        seconds = value;
-    }
+    @Mixin
+    RunOptions run;
 
     private final PrintStream out;
 
@@ -88,7 +74,7 @@ public final class SimulatorToKafka implements Callable<Integer> {
             return new RunLoop().run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
                     "[%4.0fs] points/s %,10.0f | sent %,12d | acknowledged by Kafka %,12d | %s/%s", sinceStart,
                     (m.eventsOut() - before.eventsOut()) / elapsed, m.eventsOut(), m.durableSequence() + 1, shownServers,
-                    topic)), seconds, Duration.ofSeconds(2), out);
+                    topic)), run.seconds, Duration.ofSeconds(2), out);
         } finally {
             if (embedded != null) {
                 embedded.close();
