@@ -299,6 +299,9 @@ public final class KafkaSource<T> implements Source<T> {
     /** Sums the consumer's locally known lag of the owned partitions (no request to the broker). */
     private void updateLag() {
         if (owned.isEmpty()) {
+            if (lag > 0) {
+                lag = 0; // its partitions went to other members: nothing is this source's to read
+            }
             return;
         }
         long sum = 0;

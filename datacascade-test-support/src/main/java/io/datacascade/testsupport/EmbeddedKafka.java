@@ -103,8 +103,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RESTART_BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    /** How long the exit hook waits for the owner to close the broker before closing it itself. */
-    private static final Duration EXIT_GRACE = Duration.ofSeconds(30);
+    /**
+     * How long the exit hook waits for the owner to close the broker before closing it itself: as
+     * long as an application's orderly stop may take (its pipelines' close timeouts).
+     */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(60);
 
     private final Path rootDir;
     private final Path logDir;

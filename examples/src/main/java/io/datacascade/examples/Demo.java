@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@code alerts}, and to DynamoDB when asked. With no options everything runs embedded: a Kafka
  * broker in this JVM, no AWS.
  */
-@Command(name = "datacascade-demo", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+@Command(name = "datacascade-demo", mixinStandardHelpOptions = true, version = Demo.VERSION,
         description = {
                 "Runs the whole DataCascade stack in one process and draws it on a live dashboard:",
                 "  simulator -> Kafka '<topic>' -> validate (bad records -> '<topic>.dlq') -> enrich -> 1 s averages",
@@ -48,8 +47,10 @@ import picocli.CommandLine.Spec;
                 "  java -jar datacascade-demo.jar producer --bootstrap-servers kafka:9092"},
         sortOptions = false)
 public final class Demo implements Callable<Integer> {
-    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final String BUILT_IN_RULES = "demo-rules.yaml";
+    private static final String[] SIMULATOR_OPTIONS = {"--rate", "--series", "--spike-every", "--spike-length", "--spike-height"};
+    /** The version every example prints with {@code --version}. */
+    static final String VERSION = "DataCascade 0.1.0-SNAPSHOT";
 
     @Spec
     CommandSpec spec;
@@ -134,10 +135,7 @@ public final class Demo implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int exitCode = run(System.out, System.err, args);
-        if (exitCode != 0) {
-            System.exit(exitCode);
-        }
+        RunLoop.exit(run(System.out, System.err, args));
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
@@ -146,50 +144,81 @@ public final class Demo implements Callable<Integer> {
 
     /** The demo's command line with its {@code producer} and {@code consumer} commands. */
     static picocli.CommandLine cli(Demo demo, PrintStream out, PrintStream err) {
-        return RunLoop.cli(demo, out, err, "producer", new SimulatorToKafka(out), "consumer", new KafkaToDashboard(out),
-                "quickstart", new QuickStart(out));
+        picocli.CommandLine cli = RunLoop.cli(demo, out, err, "producer", new SimulatorToKafka(out), "consumer",
+                new KafkaToDashboard(out), "quickstart", new QuickStart(out));
+        // picocli would give options before a command's name to the demo, and the command would
+        // silently run without them ("--bootstrap-servers k:9092 producer" starting its own broker)
+        cli.setExecutionStrategy(parsed -> {
+            if (parsed.hasSubcommand()) {
+                List<String> misplaced = parsed.matchedOptions().stream().filter(o -> !o.usageHelp() && !o.versionHelp())
+                        .map(picocli.CommandLine.Model.OptionSpec::longestName).toList();
+                if (!misplaced.isEmpty()) {
+                    String command = parsed.subcommand().commandSpec().name();
+                    throw new ParameterException(cli, String.join(", ", misplaced) + " must come after '" + command
+                            + "': options before a command's name belong to the demo itself");
+                }
+            }
+            return new picocli.CommandLine.RunLast().execute(parsed);
+        });
+        return cli;
     }
 
     @Override
     public Integer call() throws Exception {
-        checkTopic("--topic", topic);
-        checkTopic("--processed-topic", processedTopic);
-        checkTopic("--alerts-topic", alertsTopic);
-        String table = dynamoTable();
-        String awsRegion = region != null ? region : "us-east-1";
-        if (dashboardOnly) {
-            return dashboardOnly(table, awsRegion);
+        loop.catchCtrlC(); // first: Ctrl-C while starting stops what started, in order
+        try {
+            TopicNames.check(spec, "--topic", topic);
+            TopicNames.check(spec, "--processed-topic", processedTopic);
+            TopicNames.check(spec, "--alerts-topic", alertsTopic);
+            String table = dynamoTable();
+            String awsRegion = region != null ? region : "us-east-1";
+            if (dashboardOnly) {
+                return dashboardOnly(table, awsRegion);
+            }
+            if (noSimulator && sourceUri != null) {
+                throw usage("--no-simulator and --source contradict each other: --source replaces the simulator");
+            }
+            if (noSimulator || sourceUri != null) {
+                notWith("without the simulator (--no-simulator, --source)", SIMULATOR_OPTIONS);
+            }
+            AlertRules rules = rules();
+            Source<Point> input = noSimulator ? null : sourceUri != null ? source(sourceUri) : simulator.build();
+            List<Sink<Point>> sinks = new ArrayList<>();
+            for (String uri : sinkUris) {
+                sinks.add(sink(uri));
+            }
+            out.printf("DataCascade demo: %s%n", sourceUri != null ? "publishing " + sourceUri : noSimulator ? "no simulator" : simulator.describe());
+            DemoStack.Settings settings = new DemoStack.Settings(bootstrapServers, topic, processedTopic, alertsTopic, group, rules,
+                    input, sinks, table, dynamoEndpoint, awsRegion);
+            DemoStack started = DemoStack.start(settings, dashboard, out);
+            stack = started;
+            int exit = loop.run(started, run.seconds, Duration.ofSeconds(statusEvery), out);
+            out.println("Stopped.");
+            return exit;
+        } finally {
+            loop.releaseCtrlC();
         }
-        if (noSimulator && sourceUri != null) {
-            throw usage("--no-simulator and --source contradict each other: --source replaces the simulator");
-        }
-        AlertRules rules = rules();
-        Source<Point> input = noSimulator ? null : sourceUri != null ? source(sourceUri) : simulator.build();
-        List<Sink<Point>> sinks = new ArrayList<>();
-        for (String uri : sinkUris) {
-            sinks.add(sink(uri));
-        }
-        out.printf("DataCascade demo: %s%n", sourceUri != null ? "publishing " + sourceUri : noSimulator ? "no simulator" : simulator.describe());
-        DemoStack.Settings settings = new DemoStack.Settings(bootstrapServers, topic, processedTopic, alertsTopic, group, rules,
-                input, sinks, table, dynamoEndpoint, awsRegion);
-        DemoStack started = DemoStack.start(settings, dashboard, out);
-        stack = started;
-        int exit = loop.run(started, run.seconds, Duration.ofSeconds(statusEvery), out);
-        out.println("Stopped.");
-        return exit;
     }
 
     private int dashboardOnly(String table, String awsRegion) throws Exception {
         if (bootstrapServers == null) {
             throw usage("--dashboard-only reads the topics of a running demo: give its Kafka with --bootstrap-servers");
         }
-        if (noSimulator || sourceUri != null || !sinkUris.isEmpty() || rulesFile != null) {
-            throw usage("--dashboard-only runs no pipeline, so --no-simulator, --source, --sink and --rules don't apply");
-        }
+        notWith("with --dashboard-only, which runs no pipeline and no simulator", "--topic", "--no-simulator", "--source",
+                "--sink", "--rules");
+        notWith("with --dashboard-only, which runs no pipeline and no simulator", SIMULATOR_OPTIONS);
         DynamoDbTimeSeriesStore store = table == null ? null
                 : DynamoDbTimeSeriesStore.create(table, awsRegion, dynamoEndpoint);
-        ChartServer chart = dashboard.start(store == null ? null : DemoStack.history(store));
-        String groupId = KafkaToDashboard.newGroup();
+        ChartServer chart;
+        try {
+            chart = dashboard.start(store == null ? null : DemoStack.history(store));
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+        String groupId = given("--group") ? group : KafkaToDashboard.newGroup();
         out.printf("DataCascade dashboard: reading '%s' and '%s' from %s as group '%s'%n", processedTopic, alertsTopic,
                 bootstrapServers, groupId);
         out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
@@ -202,6 +231,20 @@ public final class Demo implements Callable<Integer> {
         } finally {
             if (store != null) {
                 store.close();
+            }
+        }
+    }
+
+    /** Whether {@code option} was given on the command line (not just defaulted). */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** A usage error for the first of {@code options} given, which doesn't apply {@code when}. */
+    private void notWith(String when, String... options) {
+        for (String option : options) {
+            if (given(option)) {
+                throw usage(option + " doesn't apply " + when);
             }
         }
     }
@@ -219,6 +262,9 @@ public final class Demo implements Callable<Integer> {
     /** The DynamoDB table to write, or null when neither an endpoint nor a region asks for DynamoDB. */
     private String dynamoTable() {
         if (dynamoEndpoint == null && region == null) {
+            if (given("--dynamodb-table")) {
+                throw usage("--dynamodb-table needs --region (DynamoDB in AWS) or --dynamodb-endpoint (a local server)");
+            }
             return null;
         }
         if (region != null && !region.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
@@ -269,12 +315,6 @@ public final class Demo implements Callable<Integer> {
             return DataCascade.sink(uri);
         } catch (IllegalArgumentException e) {
             throw usage("--sink " + uri + ": " + e.getMessage());
-        }
-    }
-
-    private void checkTopic(String option, String name) {
-        if (!TOPIC.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw usage(option + " must be a Kafka topic name (1 to 249 of [A-Za-z0-9._-]), was '" + name + "'");
         }
     }
 

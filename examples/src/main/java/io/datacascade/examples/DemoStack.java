@@ -49,6 +49,7 @@ final class DemoStack implements RunLoop.Service {
     private static final Logger LOG = LoggerFactory.getLogger(DemoStack.class);
     private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(500);
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
 
     /**
      * What to run.
@@ -77,6 +78,7 @@ final class DemoStack implements RunLoop.Service {
     private Pipeline<Point> pipeline;
     private Pipeline<Point> producer;
     private PipelineMetrics previous;
+    private boolean producerDoneShown;
 
     private DemoStack() {
     }
@@ -169,6 +171,12 @@ final class DemoStack implements RunLoop.Service {
     private static void ensureTopics(String servers, Map<String, Integer> partitions) throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            try {
+                admin.describeCluster().nodes().get(REACH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("could not reach Kafka at " + servers + " within " + REACH_TIMEOUT.toSeconds()
+                        + " s: is it running, and is --bootstrap-servers right?", e instanceof ExecutionException ? e.getCause() : e);
+            }
             List<NewTopic> topics = partitions.entrySet().stream()
                     .map(e -> new NewTopic(e.getKey(), Optional.of(e.getValue()), Optional.empty())).toList();
             for (var result : admin.createTopics(topics).values().entrySet()) {
@@ -195,13 +203,22 @@ final class DemoStack implements RunLoop.Service {
         return servers;
     }
 
+    /**
+     * True when the pipeline ended, or the producer failed. A producer whose source simply ran out
+     * (a file) has done its job: the pipeline and the dashboard go on.
+     */
     @Override
     public boolean hasEnded() {
-        return pipeline.state().isTerminal() || (producer != null && producer.state().isTerminal());
+        return pipeline.state().isTerminal() || (producer != null && producer.failure().isPresent());
     }
 
     @Override
     public String status(double seconds, double sinceStart) {
+        if (producer != null && !producerDoneShown && producer.state() == io.datacascade.core.PipelineState.COMPLETED) {
+            producerDoneShown = true;
+            LOG.info("The source has nothing more: {} record(s) published; the pipeline and the dashboard go on",
+                    producer.metrics().eventsOut());
+        }
         PipelineMetrics now = pipeline.metrics();
         String line = String.format("[%4.0fs] in %,7.0f/s | out %,6.0f/s | lag %s | alerts %d firing, %,d in all | dead-lettered %,d | dashboard %d viewer(s)",
                 sinceStart, (now.eventsIn() - previous.eventsIn()) / seconds, (now.eventsOut() - previous.eventsOut()) / seconds,
@@ -217,7 +234,7 @@ final class DemoStack implements RunLoop.Service {
         return f.isPresent() || producer == null ? f : producer.failure().map(Throwable.class::cast);
     }
 
-    /** Stops the producer, then the pipeline (drain, flush, commit), the dashboard and the broker. */
+    /** Stops the producer, then the pipeline (drain, flush, commit), the broker and the dashboard. */
     @Override
     public void close() {
         while (!started.isEmpty()) {

@@ -16,19 +16,24 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A Kafka topic of points (and optionally one of alerts) on the live dashboard: the original
  * stack's {@code consumer.js}, and the demo's {@code --dashboard-only} mode. Each instance reads
  * with a consumer group of its own, so every dashboard sees every series however many run.
  */
-@Command(name = "consumer", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+@Command(name = "consumer", mixinStandardHelpOptions = true, version = Demo.VERSION,
         description = {"A topic of points onto a dashboard of its own (the original consumer.js).",
                 "Reads points (JSON) from a Kafka topic onto the live dashboard. Each instance uses a consumer",
                 "group of its own and starts at the newest records."},
         sortOptions = false)
 public final class KafkaToDashboard implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", required = true, description = "Kafka to read from.")
     String bootstrapServers;
 
@@ -58,27 +63,33 @@ public final class KafkaToDashboard implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int exitCode = RunLoop.execute(new KafkaToDashboard(System.out), System.out, System.err, args);
-        if (exitCode != 0) {
-            System.exit(exitCode);
-        }
+        RunLoop.exit(RunLoop.execute(new KafkaToDashboard(System.out), System.out, System.err, args));
     }
 
     @Override
     public Integer call() throws Exception {
-        ChartServer chart = dashboard.start(null);
-        String groupId = group != null ? group : newGroup();
-        out.printf("Reading '%s'%s from %s as group '%s'%n", topic, alertsTopic == null ? "" : " and alerts from '" + alertsTopic + "'",
-                bootstrapServers, groupId);
-        out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
-        RunLoop.Service feed;
+        loop.catchCtrlC(); // first: Ctrl-C while starting stops what started, in order
         try {
-            feed = feed(bootstrapServers, topic, alertsTopic, groupId, chart);
-        } catch (RuntimeException e) {
-            chart.close();
-            throw e;
+            TopicNames.check(spec, "--topic", topic);
+            if (alertsTopic != null) {
+                TopicNames.check(spec, "--alerts-topic", alertsTopic);
+            }
+            ChartServer chart = dashboard.start(null);
+            String groupId = group != null ? group : newGroup();
+            out.printf("Reading '%s'%s from %s as group '%s'%n", topic, alertsTopic == null ? "" : " and alerts from '" + alertsTopic + "'",
+                    bootstrapServers, groupId);
+            out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
+            RunLoop.Service feed;
+            try {
+                feed = feed(bootstrapServers, topic, alertsTopic, groupId, chart);
+            } catch (RuntimeException e) {
+                chart.close();
+                throw e;
+            }
+            return loop.run(feed, run.seconds, Duration.ofSeconds(5), out);
+        } finally {
+            loop.releaseCtrlC();
         }
-        return loop.run(feed, run.seconds, Duration.ofSeconds(5), out);
     }
 
     /** Stops a running {@link #call()}, as Ctrl-C does. */
@@ -104,7 +115,7 @@ public final class KafkaToDashboard implements Callable<Integer> {
         Pipeline<Alert> alerts = alertsTopic == null ? null
                 : DataCascade.pipeline("dashboard-alerts")
                         .from(KafkaSource.builder(AlertJsonCodec.create()).bootstrapServers(servers).topics(alertsTopic)
-                                .groupId(groupId).property("auto.offset.reset", "latest").build())
+                                .groupId(groupId + "-alerts").property("auto.offset.reset", "latest").build())
                         .to(chart.sink().alerts()).build();
         points.start();
         if (alerts != null) {

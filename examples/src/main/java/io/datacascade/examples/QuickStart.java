@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * a console sink that prints throughput and the latest value of each series once a second. No
  * Kafka, no AWS.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+@Command(name = "quickstart", mixinStandardHelpOptions = true, version = Demo.VERSION,
         description = {"The simulator straight onto a dashboard, no Kafka: the smallest pipeline.",
                 "Streams simulated time series through a DataCascade pipeline, draws them on a live dashboard",
                 "in the browser and prints events/s once a second.",
@@ -69,16 +69,14 @@ public final class QuickStart implements Callable<Integer> {
     WaitStrategy waitStrategy = WaitStrategy.PARKING;
 
     private final PrintStream out;
+    private final RunLoop loop = new RunLoop();
 
     QuickStart(PrintStream out) {
         this.out = out;
     }
 
     public static void main(String[] args) {
-        int exitCode = run(System.out, System.err, args);
-        if (exitCode != 0) {
-            System.exit(exitCode);
-        }
+        RunLoop.exit(run(System.out, System.err, args));
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
@@ -87,27 +85,32 @@ public final class QuickStart implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConsoleStatsSink console = new ConsoleStatsSink();
-        ChartServer chart = null;
-        if (!noDashboard) {
-            chart = dashboard.start(null);
-        }
+        loop.catchCtrlC(); // first: Ctrl-C while starting stops what started, in order
         try {
-            PipelineBuilder<Point, Point> builder = DataCascade.pipeline("quickstart")
-                    .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
-                    .filter(p -> Double.isFinite(p.value())).named("drop-non-finite")
-                    .map(p -> p.withValue(p.value() * 9 / 5 + 32)).named("celsius-to-fahrenheit")
-                    .map(p -> p.withTag("unit", "F")).named("tag-unit")
-                    .to(console)
-                    .waitStrategy(waitStrategy);
-            if (chart != null) {
-                builder.to(chart.sink());
+            ConsoleStatsSink console = new ConsoleStatsSink();
+            ChartServer chart = null;
+            if (!noDashboard) {
+                chart = dashboard.start(null);
             }
-            return stream(builder.build(), console, chart);
+            try {
+                PipelineBuilder<Point, Point> builder = DataCascade.pipeline("quickstart")
+                        .from(SimulatorSource.builder().series(series).ratePerSecond(rate).shape(shape).seriesPrefix("sensor-").build())
+                        .filter(p -> Double.isFinite(p.value())).named("drop-non-finite")
+                        .map(p -> p.withValue(p.value() * 9 / 5 + 32)).named("celsius-to-fahrenheit")
+                        .map(p -> p.withTag("unit", "F")).named("tag-unit")
+                        .to(console)
+                        .waitStrategy(waitStrategy);
+                if (chart != null) {
+                    builder.to(chart.sink());
+                }
+                return stream(builder.build(), console, chart);
+            } finally {
+                if (chart != null) {
+                    chart.close();
+                }
+            }
         } finally {
-            if (chart != null) {
-                chart.close();
-            }
+            loop.releaseCtrlC();
         }
     }
 
@@ -117,7 +120,7 @@ public final class QuickStart implements Callable<Integer> {
         if (chart != null) {
             out.printf("Live dashboard: %s (open it in a browser)%n", chart.url());
         }
-        int exit = new RunLoop().run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
+        int exit = loop.run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
                 "[%4.0fs] events/s in %,11.0f  out %,11.0f | total out %,13d | errors %d | ring free %,d/%,d | %s",
                 sinceStart, (m.eventsIn() - before.eventsIn()) / elapsed, (m.eventsOut() - before.eventsOut()) / elapsed,
                 m.eventsOut(), m.errors(), m.ringRemaining(), m.ringCapacity(), console.latest())), run.seconds, Duration.ofSeconds(1), out);

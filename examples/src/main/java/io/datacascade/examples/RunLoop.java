@@ -43,8 +43,11 @@ final class RunLoop {
         String format(PipelineMetrics now, PipelineMetrics before, double seconds, double sinceStart);
     }
 
+    /** Set by Ctrl-C: the JVM is exiting, whatever a main does next. */
+    private static volatile boolean jvmExiting;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private volatile boolean stoppedByUser;
+    private Thread hook;
 
     /** Runs a picocli command with its help and errors going to {@code out} and {@code err}; returns the exit code. */
     static int execute(Object command, PrintStream out, PrintStream err, String... args) {
@@ -71,7 +74,20 @@ final class RunLoop {
             w.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' to see every option.");
             return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
+        // Failures (Kafka unreachable, a table that can't be created) as sentences, not stack traces.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            java.io.PrintWriter w = commandLine.getErr();
+            w.println("Error: " + describe(e));
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                w.println("  because: " + describe(cause));
+            }
+            return 1;
+        });
         return cli;
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     /** Starts {@code pipeline} and returns it as a service, with a status line computed from its metrics. */
@@ -107,19 +123,18 @@ final class RunLoop {
 
     /** Asks a running loop to stop, as Ctrl-C does. */
     void requestStop() {
-        stoppedByUser = true;
         stopRequested.countDown();
     }
 
     /**
-     * Runs {@code service} until it ends, Ctrl-C, {@link #requestStop()}, or {@code seconds}
-     * (0 = no limit) have passed, printing a status line every {@code period}; then closes it.
-     *
-     * @return the exit code: 0, or 1 if the service failed
+     * From now until {@link #releaseCtrlC()}, Ctrl-C (SIGINT, SIGTERM) asks this loop to stop and
+     * waits for the calling thread to finish the orderly stop. Call it before starting anything,
+     * so a Ctrl-C during a slow start (the embedded broker) still stops everything in order.
      */
-    int run(Service service, int seconds, Duration period, PrintStream out) throws InterruptedException {
+    void catchCtrlC() {
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
+        hook = new Thread(() -> {
+            jvmExiting = true;
             requestStop();
             try {
                 main.join(STOP_GRACE.toMillis()); // the main thread closes everything and prints its last line
@@ -127,7 +142,36 @@ final class RunLoop {
                 Thread.currentThread().interrupt();
             }
         }, "datacascade-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            hook = null;
+            jvmExiting = true;
+            requestStop(); // whatever starts now stops again at once
+        }
+    }
+
+    /** Ends what {@link #catchCtrlC()} began. */
+    void releaseCtrlC() {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running and waits for this thread: nothing to remove
+        }
+        hook = null;
+    }
+
+    /**
+     * Runs {@code service} until it ends, Ctrl-C, {@link #requestStop()}, or {@code seconds}
+     * (0 = no limit) have passed, printing a status line every {@code period}; then closes it,
+     * whatever happened.
+     *
+     * @return the exit code: 0, or 1 if the service failed
+     */
+    int run(Service service, int seconds, Duration period, PrintStream out) throws InterruptedException {
         try {
             long startNanos = System.nanoTime();
             long previousNanos = startNanos;
@@ -148,16 +192,20 @@ final class RunLoop {
                     break;
                 }
             }
-            service.close();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running and waits for this thread: nothing to remove
-            }
+            service.close();
         }
         service.failure().ifPresent(f -> out.println("Failed: " + f.getMessage()));
-        // After Ctrl-C the JVM is already exiting: calling System.exit from main would block it.
-        return service.failure().isPresent() && !stoppedByUser ? 1 : 0;
+        return service.failure().isPresent() ? 1 : 0;
+    }
+
+    /**
+     * What a {@code main} does with a command's exit code: exits with it unless it is 0 or the
+     * JVM is already exiting after Ctrl-C (then {@code System.exit} would block forever).
+     */
+    static void exit(int code) {
+        if (code != 0 && !jvmExiting) {
+            System.exit(code);
+        }
     }
 }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The simulator as a Kafka producer, the role of the original stack's {@code producer.js}:
@@ -19,12 +21,15 @@ import picocli.CommandLine.Option;
  * {@code --bootstrap-servers} it starts an embedded broker first, so it runs with nothing but a JDK.
  * Also the demo's {@code producer} command.
  */
-@Command(name = "producer", mixinStandardHelpOptions = true, version = "DataCascade 0.1.0-SNAPSHOT",
+@Command(name = "producer", mixinStandardHelpOptions = true, version = Demo.VERSION,
         description = {"The simulator alone, publishing to any Kafka (the original producer.js).",
                 "Sends simulated sensor readings as JSON to a topic, keyed by series. Without --bootstrap-servers",
                 "an embedded single-node broker is started (its data is gone when it stops)."},
         sortOptions = false)
 public final class SimulatorToKafka implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Kafka to publish to; default: start an embedded broker.")
     String bootstrapServers;
@@ -40,16 +45,14 @@ public final class SimulatorToKafka implements Callable<Integer> {
     RunOptions run;
 
     private final PrintStream out;
+    private final RunLoop loop = new RunLoop();
 
     SimulatorToKafka(PrintStream out) {
         this.out = out;
     }
 
     public static void main(String[] args) {
-        int exitCode = run(System.out, System.err, args);
-        if (exitCode != 0) {
-            System.exit(exitCode);
-        }
+        RunLoop.exit(run(System.out, System.err, args));
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
@@ -58,27 +61,33 @@ public final class SimulatorToKafka implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SimulatorSource readings = simulator.build(); // usage errors before anything starts
-        EmbeddedKafka embedded = null;
-        String servers = bootstrapServers;
-        if (servers == null) {
-            out.println("Starting an embedded Kafka broker (use --bootstrap-servers for your own)...");
-            embedded = EmbeddedKafka.start();
-            embedded.createTopic(topic, 3);
-            servers = embedded.bootstrapServers();
-        }
+        loop.catchCtrlC(); // first: Ctrl-C while starting stops what started, in order
         try {
-            out.printf("Publishing %s to topic '%s' at %s; Ctrl-C to stop%n", simulator.describe(), topic, servers);
-            Pipeline<Point> pipeline = DataCascade.pipeline("producer").from(readings).to(KafkaSink.points(servers, topic)).build();
-            String shownServers = servers;
-            return new RunLoop().run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
-                    "[%4.0fs] points/s %,10.0f | sent %,12d | acknowledged by Kafka %,12d | %s/%s", sinceStart,
-                    (m.eventsOut() - before.eventsOut()) / elapsed, m.eventsOut(), m.durableSequence() + 1, shownServers,
-                    topic)), run.seconds, Duration.ofSeconds(2), out);
-        } finally {
-            if (embedded != null) {
-                embedded.close();
+            TopicNames.check(spec, "--topic", topic); // usage errors before anything starts
+            SimulatorSource readings = simulator.build();
+            EmbeddedKafka embedded = null;
+            String servers = bootstrapServers;
+            try {
+                if (servers == null) {
+                    out.println("Starting an embedded Kafka broker (use --bootstrap-servers for your own)...");
+                    embedded = EmbeddedKafka.start();
+                    embedded.createTopic(topic, 3);
+                    servers = embedded.bootstrapServers();
+                }
+                out.printf("Publishing %s to topic '%s' at %s; Ctrl-C to stop%n", simulator.describe(), topic, servers);
+                Pipeline<Point> pipeline = DataCascade.pipeline("producer").from(readings).to(KafkaSink.points(servers, topic)).build();
+                String shownServers = servers;
+                return loop.run(RunLoop.start(pipeline, (m, before, elapsed, sinceStart) -> String.format(
+                        "[%4.0fs] points/s %,10.0f | sent %,12d | acknowledged by Kafka %,12d | %s/%s", sinceStart,
+                        (m.eventsOut() - before.eventsOut()) / elapsed, m.eventsOut(), m.durableSequence() + 1, shownServers,
+                        topic)), run.seconds, Duration.ofSeconds(2), out);
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
             }
+        } finally {
+            loop.releaseCtrlC();
         }
     }
 }

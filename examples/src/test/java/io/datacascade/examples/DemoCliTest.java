@@ -54,6 +54,16 @@ class DemoCliTest {
         assertUsageError(new String[] {"--region", "mars"}, "--region must be an AWS region such as eu-west-1, was 'mars'");
         assertUsageError(new String[] {"--dynamodb-endpoint", "localhost:4567"}, "--dynamodb-endpoint must be an http(s) URL");
         assertUsageError(new String[] {"--spike-every", "2", "--spike-length", "3"}, "must not be longer than --spike-every");
+        // options that would be accepted and then silently ignored
+        assertUsageError(new String[] {"--dynamodb-table", "points"}, "--dynamodb-table needs --region");
+        assertUsageError(new String[] {"--no-simulator", "--series", "3"}, "--series doesn't apply without the simulator");
+        assertUsageError(new String[] {"--bootstrap-servers", "k:9092", "--dashboard-only", "--rate", "5"},
+                "--rate doesn't apply with --dashboard-only");
+        assertUsageError(new String[] {"--bootstrap-servers", "k:9092", "producer"},
+                "--bootstrap-servers must come after 'producer'");
+        Run badProducerTopic = Run.of("producer", "--topic", "no spaces");
+        assertThat(badProducerTopic.exit).isEqualTo(2);
+        assertThat(badProducerTopic.err).contains("--topic must be a Kafka topic name");
     }
 
     @Test
@@ -95,6 +105,19 @@ class DemoCliTest {
         }
     }
 
+    @Test
+    void shouldSaySoWhenKafkaCannotBeReached() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Run run = Run.of("--bootstrap-servers", "127.0.0.1:" + closedPort, "--http-port", "0");
+        assertThat(run.exit).as(run.out + run.err).isEqualTo(1);
+        assertThat(run.err).contains("Error: could not reach Kafka at 127.0.0.1:" + closedPort + " within 15 s",
+                "is --bootstrap-servers right?").doesNotContain("\tat ");
+        assertThat(run.out).doesNotContain("Live dashboard");
+    }
+
     /** A real Ctrl-C: SIGINT to a child JVM running the demo's main, which stops in order and exits. */
     @Test
     void shouldStopCleanlyOnCtrlC() throws Exception {
@@ -105,8 +128,12 @@ class DemoCliTest {
             assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
             int exit = child.waitFor(Duration.ofSeconds(60));
             assertThat(exit).as(child.output()).isEqualTo(130); // 128 + SIGINT: the JVM's exit status after Ctrl-C
-            assertThat(child.output()).contains("Pipeline 'producer' closed", "Pipeline 'demo' closed", "Stopped.")
-                    .doesNotContain("ERROR", "Exception"); // e.g. the broker's files deleted under it by a racing hook
+            String output = child.output();
+            assertThat(output).contains("Pipeline 'producer' closed", "Pipeline 'demo' closed", "Stopped.")
+                    .doesNotContain(" ERROR ", "\tat "); // e.g. the broker's files deleted under it by a racing hook
+            assertThat(output.indexOf("Pipeline 'producer' closed")).as("the producer stops first")
+                    .isLessThan(output.indexOf("Pipeline 'demo' closed"));
+            assertThat(output.indexOf("Pipeline 'demo' closed")).isLessThan(output.indexOf("Stopped."));
         }
     }
 

@@ -55,6 +55,27 @@ class DemoPluginTest {
         }
     }
 
+    /** A source that runs out (a file, not followed) has done its job; the pipeline and the dashboard go on. */
+    @Test
+    void shouldKeepRunningWhenAFiniteSourceIsDone() throws Exception {
+        Path readings = dir.resolve("once.csv");
+        long start = System.currentTimeMillis() - 5_000;
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            csv.append(start + i * 250L).append(",attic,").append(i).append('\n');
+        }
+        Files.writeString(readings, csv);
+        try (DemoRunner demo = DemoRunner.start("--source", "csv://" + readings, "--http-port", "0", "--status-every", "1")) {
+            long deadline = DashboardClient.deadline(Duration.ofSeconds(90));
+            try (DashboardClient viewer = DashboardClient.connect(demo.url(deadline))) {
+                assertThat(viewer.awaitSeries(Set.of("attic.avg"), deadline)).isTrue();
+            }
+            Thread.sleep(1_500); // a few more status periods after the file was read to its end
+            assertThat(demo.stack().hasEnded()).as(demo.output()).isFalse();
+            assertThat(demo.output()).doesNotContain("Stopped.");
+        }
+    }
+
     private static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();

@@ -106,6 +106,7 @@ class DemoSmokeTest {
         assertThat(runner.isAlive()).as(output).isFalse();
         assertThat(exit[0]).as(output).isZero();
         assertThat(output).contains("Starting an embedded Kafka broker", "Live dashboard: http://localhost:", "Stopped.")
+                .doesNotContain("Failed:")
                 .containsPattern("\\[ +\\d+s\\] in +[\\d,]+/s \\| out +[\\d,]+/s \\| lag [\\d,?]+ \\| alerts \\d+ firing, [\\d,]+ in all \\| dead-lettered [12]");
 
         assertThat(DashboardClient.await(() -> leftThreads(before).isEmpty(), DashboardClient.deadline(Duration.ofSeconds(20))))
