@@ -33,13 +33,21 @@ public final class AlertLogSink implements Sink<Alert> {
         }
     }
 
+    /** A value as a person reads it: six significant digits, {@code 189.713} rather than {@code 189.7131890557041}. */
+    static String readable(double value) {
+        if (Double.isInfinite(value) || value == 0) {
+            return Double.toString(value);
+        }
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(6)).stripTrailingZeros().toString();
+    }
+
     /** One alert as one readable line. */
     static String line(Alert a) {
         StringBuilder sb = new StringBuilder();
         sb.append(a.state()).append(' ').append(a.rule()).append(" [").append(a.severity()).append("] ")
                 .append(a.series()).append(": ").append(a.condition());
         if (!Double.isNaN(a.value())) {
-            sb.append(", value ").append(a.value());
+            sb.append(", value ").append(readable(a.value()));
         }
         sb.append(" at ").append(Instant.ofEpochMilli(a.eventTime()));
         if (a.state() == Alert.State.RESOLVED && a.firedAt() == 0) {
