@@ -204,30 +204,17 @@ public final class Demo implements Callable<Integer> {
         if (bootstrapServers == null) {
             throw usage("--dashboard-only reads the topics of a running demo: give its Kafka with --bootstrap-servers");
         }
-        notWith("with --dashboard-only, which runs no pipeline and no simulator", "--topic", "--no-simulator", "--source",
-                "--sink", "--rules");
-        notWith("with --dashboard-only, which runs no pipeline and no simulator", SIMULATOR_OPTIONS);
-        DynamoDbTimeSeriesStore store = table == null ? null
-                : DynamoDbTimeSeriesStore.create(table, awsRegion, dynamoEndpoint);
-        ChartServer chart;
+        String when = "with --dashboard-only, which runs no pipeline and no simulator";
+        notWith(when, "--topic", "--no-simulator", "--source", "--sink", "--rules");
+        notWith(when, SIMULATOR_OPTIONS);
+        DynamoDbTimeSeriesStore store = table == null ? null : DynamoDbTimeSeriesStore.create(table, awsRegion, dynamoEndpoint);
         try {
-            chart = dashboard.start(store == null ? null : DemoStack.history(store));
-        } catch (RuntimeException e) {
-            if (store != null) {
-                store.close();
-            }
-            throw e;
-        }
-        String groupId = given("--group") ? group : KafkaToDashboard.newGroup();
-        out.printf("DataCascade dashboard: reading '%s' and '%s' from %s as group '%s'%n", processedTopic, alertsTopic,
-                bootstrapServers, groupId);
-        out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
-        try {
-            RunLoop.Service feed = KafkaToDashboard.feed(bootstrapServers, processedTopic, alertsTopic, groupId, chart);
-            return loop.run(feed, run.seconds, Duration.ofSeconds(statusEvery), out);
-        } catch (RuntimeException e) {
-            chart.close();
-            throw e;
+            ChartServer chart = dashboard.start(store == null ? null : DemoStack.history(store));
+            String groupId = given("--group") ? group : KafkaToDashboard.newGroup();
+            out.printf("DataCascade dashboard: reading '%s' and '%s' from %s as group '%s'%n", processedTopic, alertsTopic,
+                    bootstrapServers, groupId);
+            return KafkaToDashboard.serve(loop, bootstrapServers, processedTopic, alertsTopic, groupId, chart, run.seconds,
+                    Duration.ofSeconds(statusEvery), out);
         } finally {
             if (store != null) {
                 store.close();

@@ -73,7 +73,6 @@ final class DemoStack implements RunLoop.Service {
     private final AlertCounter alerts = new AlertCounter();
     private ChartServer chart;
     private String servers;
-    private boolean embedded;
     private KafkaSource<Point> source;
     private Pipeline<Point> pipeline;
     private Pipeline<Point> producer;
@@ -111,7 +110,6 @@ final class DemoStack implements RunLoop.Service {
             EmbeddedKafka kafka = EmbeddedKafka.start();
             started.push(kafka);
             servers = kafka.bootstrapServers();
-            embedded = true;
         } else {
             servers = s.bootstrapServers();
         }
@@ -150,7 +148,7 @@ final class DemoStack implements RunLoop.Service {
             producer.start();
         }
 
-        out.printf("Kafka: %s%n", embedded ? "embedded broker at " + servers + " (its data is gone when the demo stops)" : servers);
+        out.printf("Kafka: %s%n", s.bootstrapServers() == null ? "embedded broker at " + servers + " (its data is gone when the demo stops)" : servers);
         out.printf("Pipeline: %s -> validate (bad records -> %s) -> enrich -> %d s averages -> %d alert rule(s) -> dashboard, %s, %s%s%s%n",
                 s.topic(), s.deadLetterTopic(), WINDOW.toSeconds(), s.rules().size(), s.processedTopic(), s.alertsTopic(),
                 s.dynamoTable() == null ? "" : ", DynamoDB table " + s.dynamoTable(),

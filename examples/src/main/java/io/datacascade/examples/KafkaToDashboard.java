@@ -78,15 +78,7 @@ public final class KafkaToDashboard implements Callable<Integer> {
             String groupId = group != null ? group : newGroup();
             out.printf("Reading '%s'%s from %s as group '%s'%n", topic, alertsTopic == null ? "" : " and alerts from '" + alertsTopic + "'",
                     bootstrapServers, groupId);
-            out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
-            RunLoop.Service feed;
-            try {
-                feed = feed(bootstrapServers, topic, alertsTopic, groupId, chart);
-            } catch (RuntimeException e) {
-                chart.close();
-                throw e;
-            }
-            return loop.run(feed, run.seconds, Duration.ofSeconds(5), out);
+            return serve(loop, bootstrapServers, topic, alertsTopic, groupId, chart, run.seconds, Duration.ofSeconds(5), out);
         } finally {
             loop.releaseCtrlC();
         }
@@ -100,6 +92,23 @@ public final class KafkaToDashboard implements Callable<Integer> {
     /** A consumer group name of its own for one dashboard instance. */
     static String newGroup() {
         return "datacascade-dashboard-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Prints the dashboard's address, feeds {@code chart} from the topics (see {@link #feed}) and
+     * runs {@code loop} until it stops; the chart is closed whatever happens.
+     */
+    static int serve(RunLoop loop, String servers, String pointsTopic, String alertsTopic, String groupId, ChartServer chart,
+            int seconds, Duration period, PrintStream out) throws InterruptedException {
+        out.printf("Live dashboard: %s (open it in a browser; Ctrl-C to stop)%n", chart.url());
+        RunLoop.Service feed;
+        try {
+            feed = feed(servers, pointsTopic, alertsTopic, groupId, chart);
+        } catch (RuntimeException e) {
+            chart.close();
+            throw e;
+        }
+        return loop.run(feed, seconds, period, out); // closing the feed closes the chart
     }
 
     /**
